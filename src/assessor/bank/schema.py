@@ -1,0 +1,222 @@
+"""The question-bank schema: pydantic v2 models for items, courses, domains and role blueprints.
+
+Ids are stable contracts: domain ids, role ids and levels are fixed (see the bank README).
+Levels follow the Chinese national standards: 5 (五级/初级工) is the entry level, 1 (一级/高级技师) the top.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DOMAIN_IDS: tuple[str, ...] = (
+    "ethics_law",
+    "cleaning",
+    "laundry_organizing",
+    "cooking_nutrition",
+    "maternal_newborn",
+    "infant_care",
+    "elderly_care",
+    "sick_care_ipc",
+    "safety_first_aid",
+    "communication",
+    "management_training",
+)
+ROLE_IDS: tuple[str, ...] = (
+    "housekeeper",
+    "maternity_nurse",
+    "family_caregiver",
+    "infant_carer",
+    "elderly_carer",
+    "home_organizer",
+)
+LEVELS: tuple[int, ...] = (5, 4, 3, 2, 1)
+LEVEL_NAMES: dict[int, dict[str, str]] = {
+    5: {"zh": "五级/初级工", "en": "Level 5 (Elementary)"},
+    4: {"zh": "四级/中级工", "en": "Level 4 (Intermediate)"},
+    3: {"zh": "三级/高级工", "en": "Level 3 (Advanced)"},
+    2: {"zh": "二级/技师", "en": "Level 2 (Technician)"},
+    1: {"zh": "一级/高级技师", "en": "Level 1 (Senior Technician)"},
+}
+ItemType = Literal["single_choice", "multiple_choice", "true_false", "ordering", "open_scenario"]
+ITEM_TYPES: tuple[str, ...] = ("single_choice", "multiple_choice", "true_false", "ordering", "open_scenario")
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """One text in both languages; neither may be empty."""
+
+    zh: str
+    en: str
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty")
+        return value.strip()
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Option(_Strict):
+    id: str = Field(min_length=1)
+    zh: str
+    en: str
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not str(value).strip():
+            raise ValueError("text is empty")
+        return str(value).strip()
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Keywords(_Strict):
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
+class RubricPoint(_Strict):
+    """One point a good free-text answer makes; `weight` is its share of the item's score."""
+
+    zh: str
+    en: str
+    weight: float = Field(default=1.0, gt=0)
+    keywords: Keywords = Field(default_factory=Keywords)
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty")
+        return value.strip()
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class IRTParams(_Strict):
+    """3PL parameters: P(correct | θ) = c + (1 − c) / (1 + exp(−a(θ − b))).
+
+    For polytomous items (open_scenario, multiple_choice with partial credit) `steps` holds the
+    generalised-partial-credit step offsets around b; when absent they are derived from the rubric.
+    """
+
+    a: float
+    b: float
+    c: float = 0.0
+    steps: list[float] | None = None
+    source: Literal["prior", "calibrated"] = "prior"
+
+    @field_validator("a")
+    @classmethod
+    def _a_range(cls, value: float) -> float:
+        if not 0 < value <= 4:
+            raise ValueError(f"discrimination a={value} must lie in (0, 4]")
+        return value
+
+    @field_validator("b")
+    @classmethod
+    def _b_range(cls, value: float) -> float:
+        if not -6 <= value <= 6:
+            raise ValueError(f"difficulty b={value} must lie in [-6, 6]")
+        return value
+
+    @field_validator("c")
+    @classmethod
+    def _c_range(cls, value: float) -> float:
+        if not 0 <= value < 0.5:
+            raise ValueError(f"guessing c={value} must lie in [0, 0.5)")
+        return value
+
+
+class Item(_Strict):
+    """One question. `answer` is a list of option ids (choice and true/false items), the full order
+    of option ids (ordering), or rubric points (open_scenario)."""
+
+    id: str = Field(pattern=r"^[a-z]{3}-\d{4}$")
+    domain: str
+    level: int
+    type: ItemType
+    stem: Text
+    options: list[Option] = Field(default_factory=list)
+    answer: list[str] | list[RubricPoint]
+    explanation: Text
+    irt: IRTParams
+    course_refs: list[str] = Field(min_length=1)
+    standard_ref: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    status: Literal["active", "pilot", "retired"] = "active"
+    reviewed: bool = False
+    version: int = Field(default=1, ge=1)
+
+    @property
+    def option_ids(self) -> list[str]:
+        return [option.id for option in self.options]
+
+    @property
+    def key(self) -> list[str]:
+        """Option ids of the answer (empty for open_scenario)."""
+        return [a for a in self.answer if isinstance(a, str)]
+
+    @property
+    def rubric(self) -> list[RubricPoint]:
+        return [a for a in self.answer if isinstance(a, RubricPoint)]
+
+    @property
+    def max_score_categories(self) -> int:
+        """Number of score categories above zero: 1 for dichotomous items, more for partial credit."""
+        if self.type == "open_scenario":
+            return max(1, len(self.rubric))
+        if self.type == "multiple_choice":
+            return 2
+        return 1
+
+
+class Unit(_Strict):
+    id: str = Field(min_length=1)
+    title: Text
+    tags: list[str] = Field(default_factory=list)
+
+
+class Course(_Strict):
+    id: str = Field(min_length=1)
+    title: Text
+    level: int
+    hours: float = Field(gt=0)
+    domains: list[str] = Field(min_length=1)
+    units: list[Unit] = Field(min_length=1)
+    summary: Text
+    provider: str = "Assessor catalogue"
+
+
+class Domain(_Strict):
+    id: str
+    code: str
+    name: Text
+    description: Text
+
+
+class LevelBlueprint(_Strict):
+    """What a role's assessment at one level samples: domain weights (sum 100) and the cut score
+    on the θ scale at or above which a worker is judged to be at this level."""
+
+    weights: dict[str, float]
+    cut_score: float
+
+
+class Role(_Strict):
+    id: str
+    name: Text
+    description: Text
+    levels: dict[int, LevelBlueprint]
