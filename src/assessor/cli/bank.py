@@ -1,0 +1,55 @@
+"""`assessor bank validate|stats`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from assessor.bank.load import check_bank
+from assessor.bank.stats import bank_stats
+from assessor.cli.common import default_bank_dir, print_json
+
+bank_app = typer.Typer(help="Check and count the question bank.", no_args_is_help=True)
+
+
+@bank_app.command("validate")
+def validate(
+    path: Path = typer.Argument(None, help="Bank folder (default: the configured bank)."),
+    as_json: bool = typer.Option(False, "--json", help="Print problems as JSON."),
+) -> None:
+    """Check every bank file; print each problem with file, line and field. Exit 1 on any problem."""
+    root = path or default_bank_dir()
+    bank, problems = check_bank(root)
+    if as_json:
+        print_json({"ok": not problems, "bank": str(root), "items": len(bank.items),
+                    "problems": [p.as_dict() for p in problems]})
+    else:
+        for problem in problems:
+            typer.echo(f"{root}/{problem}" if not problem.file.startswith("/") else str(problem))
+        if problems:
+            typer.echo(f"{len(problems)} problem(s) in {root}", err=True)
+        else:
+            typer.echo(f"OK: {root} ({len(bank.items)} items, {len(bank.courses)} courses, {len(bank.roles)} roles)")
+    raise typer.Exit(1 if problems else 0)
+
+
+@bank_app.command("stats")
+def stats(
+    path: Path = typer.Option(None, "--bank", help="Bank folder (default: the configured bank)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Counts by domain, level, type and status; review share; language completeness."""
+    root = path or default_bank_dir()
+    bank, problems = check_bank(root)
+    data = bank_stats(bank)
+    data["problems"] = len(problems)
+    if as_json:
+        print_json(data)
+        return
+    typer.echo(f"items: {data['items']} (active {data['active_items']}), reviewed {data['reviewed_share']:.0%}, "
+               f"zh {data['languages']['zh']:.0%}, en {data['languages']['en']:.0%}")
+    typer.echo("by domain: " + ", ".join(f"{k} {v}" for k, v in data["by_domain"].items()))
+    typer.echo("by level: " + ", ".join(f"L{k} {v}" for k, v in data["by_level"].items()))
+    typer.echo("by type: " + ", ".join(f"{k} {v}" for k, v in data["by_type"].items()))
+    typer.echo(f"courses: {data['courses']} ({data['course_units']} units), roles: {data['roles']}")
