@@ -64,7 +64,7 @@ class Bank:
         return course, unit
 
 
-def _friendly(error: dict[str, Any]) -> str:
+def _friendly(error: Any) -> str:
     kind = error.get("type", "")
     loc = error.get("loc", ())
     last = str(loc[-1]) if loc else ""
