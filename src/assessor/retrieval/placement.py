@@ -1,0 +1,143 @@
+"""Placement: a worker's own description of their work -> ranked domains and a suggested role.
+
+Method (documented in the models note):
+- Prototypes per domain: the domain's name and description (both languages), its item stems, the course units
+  of its courses, and the colloquial cues in ``placement_cues.yaml``. Per role: its name, description and cues.
+- The description is embedded whole and clause by clause. Each domain's affinity for one query vector is the
+  mean of its 3 most similar prototypes; a domain's raw score is the mean of its affinity for the whole text
+  and its best affinity over the clauses (so "I cook and look after the baby" lifts both domains).
+- Raw scores sit in e5's narrow band, so they are turned into a distribution with a softmax at temperature
+  ``tau`` (0.01). The role combines the role prototypes' affinity (softmaxed the same way) with the role's
+  level-5 blueprint weights applied to the domain distribution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from assessor.bank.load import Bank
+from assessor.retrieval.embedder import Embedder
+from assessor.retrieval.text import normalise_text, split_clauses
+
+CUES_FILE = Path(__file__).with_name("placement_cues.yaml")
+
+
+@dataclass(frozen=True)
+class PlacementParams:
+    top: int = 3
+    tau: float = 0.01
+    role_blend: float = 0.5
+
+
+def _softmax(x: np.ndarray, tau: float) -> np.ndarray:
+    z = (x - x.max()) / tau
+    e = np.exp(z)
+    return e / e.sum()
+
+
+def _top_mean(sims: np.ndarray, groups: list[np.ndarray], top: int) -> np.ndarray:
+    """For sims shaped (q, n) and index groups, the mean of each group's `top` best per query -> (q, groups)."""
+    out = np.zeros((sims.shape[0], len(groups)), dtype=np.float32)
+    for g, idx in enumerate(groups):
+        part = sims[:, idx]
+        k = min(top, part.shape[1])
+        out[:, g] = np.sort(part, axis=1)[:, -k:].mean(axis=1)
+    return out
+
+
+class Placer:
+    """Holds the prototype vectors for one bank and embedder."""
+
+    def __init__(self, bank: Bank, embedder: Embedder, params: PlacementParams | None = None,
+                 cues: dict[str, Any] | None = None) -> None:
+        self.bank = bank
+        self.embedder = embedder
+        self.params = params or PlacementParams()
+        cues = cues if cues is not None else yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+        self.domain_ids = list(bank.domains)
+        self.role_ids = list(bank.roles)
+        texts: list[str] = []
+        owners: list[int] = []
+        for d, domain_id in enumerate(self.domain_ids):
+            domain = bank.domains[domain_id]
+            protos = [f"{domain.name.zh}：{domain.description.zh}", f"{domain.name.en}: {domain.description.en}"]
+            protos += list(cues.get("domains", {}).get(domain_id, []))
+            protos += [t for item in bank.items.values() if item.domain == domain_id and item.status != "retired"
+                       for t in (item.stem.zh, item.stem.en)]
+            protos += [t for course in bank.courses.values() if domain_id in course.domains
+                       for unit in course.units for t in (unit.title.zh, unit.title.en)]
+            texts += protos
+            owners += [d] * len(protos)
+        role_texts: list[str] = []
+        role_owners: list[int] = []
+        for r, role_id in enumerate(self.role_ids):
+            role = bank.roles[role_id]
+            protos = [f"{role.name.zh}：{role.description.zh}", f"{role.name.en}: {role.description.en}"]
+            protos += list(cues.get("roles", {}).get(role_id, []))
+            role_texts += protos
+            role_owners += [r] * len(protos)
+        vectors = embedder.encode_passages(texts + role_texts)
+        self.domain_vectors = vectors[: len(texts)]
+        self.role_vectors = vectors[len(texts):]
+        owner_arr = np.array(owners)
+        role_arr = np.array(role_owners)
+        self.domain_groups = [np.flatnonzero(owner_arr == d) for d in range(len(self.domain_ids))]
+        self.role_groups = [np.flatnonzero(role_arr == r) for r in range(len(self.role_ids))]
+        self.role_weights = np.zeros((len(self.role_ids), len(self.domain_ids)), dtype=np.float32)
+        for r, role_id in enumerate(self.role_ids):
+            levels = self.bank.roles[role_id].levels
+            blueprint = levels[max(levels)]  # the entry level (5) blueprint
+            for d, domain_id in enumerate(self.domain_ids):
+                self.role_weights[r, d] = blueprint.weights.get(domain_id, 0.0) / 100.0
+
+    def place(self, text: str) -> dict[str, Any]:
+        """{"domains": [{"id", "score"}, ...] best first (scores sum to 1), "role": role id or None}."""
+        text = normalise_text(text)
+        if not text:
+            return {"domains": [], "role": None}
+        clauses = [c for c in split_clauses(text) if c != text]
+        queries = self.embedder.encode_queries([text, *clauses])
+        p = self.params
+        dom = _top_mean(queries @ self.domain_vectors.T, self.domain_groups, p.top)
+        raw = 0.5 * dom[0] + 0.5 * dom.max(axis=0)
+        dist = _softmax(raw, p.tau)
+        roles = _top_mean(queries @ self.role_vectors.T, self.role_groups, p.top)
+        role_raw = 0.5 * roles[0] + 0.5 * roles.max(axis=0)
+        role_score = p.role_blend * _softmax(role_raw, p.tau) + (1 - p.role_blend) * (self.role_weights @ dist)
+        order = np.argsort(-dist)
+        return {
+            "domains": [{"id": self.domain_ids[i], "score": round(float(dist[i]), 4)} for i in order],
+            "role": self.role_ids[int(np.argmax(role_score))],
+            "role_scores": {self.role_ids[r]: round(float(role_score[r]), 4) for r in np.argsort(-role_score)},
+        }
+
+    def place_many(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        return [self.place(t) for t in texts]
+
+
+_placers: dict[tuple[str, str], Placer] = {}
+
+
+def get_placer(bank: Bank | None = None, embedder: Embedder | None = None) -> Placer:
+    """A cached Placer for (bank content hash, embedder)."""
+    from assessor.bank.load import load_bank
+    from assessor.retrieval.embedder import get_embedder
+    from assessor.settings import get_settings
+
+    bank = bank or load_bank(get_settings().bank_dir)
+    embedder = embedder or get_embedder()
+    key = (bank.content_hash, embedder.model_id)
+    if key not in _placers:
+        _placers[key] = Placer(bank, embedder)
+    return _placers[key]
+
+
+def place(text: str, bank: Bank | None = None, embedder: Embedder | None = None) -> dict[str, Any]:
+    """Map a worker's description of their work (zh or en, colloquial) to ranked domains and a role."""
+    return get_placer(bank, embedder).place(text)
