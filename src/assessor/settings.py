@@ -31,6 +31,10 @@ class Settings(BaseModel):
     generator_base_url: str | None = None
     generator_api_key: str | None = None
     generator_uses: list[str] = Field(default_factory=lambda: ["rephrase", "feedback", "summary", "second_opinion"])
+    # per-use override, "backend" or "backend:model", e.g. {"second_opinion": "openai:qwen2.5-7b-instruct"};
+    # env: ASSESSOR_GENERATOR_PER_USE="second_opinion=openai:qwen2.5-7b-instruct,summary=smollm2"
+    generator_per_use: dict[str, str] = Field(default_factory=dict)
+    gate_grounding_margin: float = 0.02
     max_items: int = 30
 
     @property
@@ -44,6 +48,9 @@ def _coerce(name: str, raw: str) -> Any:
     field = Settings.model_fields[name]
     if field.annotation in (list[str],):
         return [part.strip() for part in raw.split(",") if part.strip()]
+    if field.annotation in (dict[str, str],):
+        pairs = (part.split("=", 1) for part in raw.split(",") if "=" in part)
+        return {key.strip(): value.strip() for key, value in pairs}
     return raw
 
 
