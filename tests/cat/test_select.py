@@ -1,0 +1,109 @@
+from collections import Counter
+
+import numpy as np
+
+from assessor.cat import engine, select
+from assessor.cat.simulate import draw_category, synthesize_response
+
+
+def _run(bank, seed, config=None, seen=(), theta=0.0):
+    state = engine.start_session(bank, "housekeeper", 4, config=config, seed=seed, seen_item_ids=seen)
+    rng = np.random.default_rng(seed)
+    while (item := engine.next_item(bank, state)) is not None:
+        k = draw_category(item, theta, rng)
+        response, partial = synthesize_response(item, k, rng)
+        state = engine.record_answer(bank, state, item.id, response, partial_credit=partial).state
+    return state
+
+
+def test_arrays_are_cached_and_aligned(small_bank):
+    arrays = select.bank_arrays(small_bank)
+    assert select.bank_arrays(small_bank) is arrays
+    item = next(iter(small_bank.items.values()))
+    i = arrays.index[item.id]
+    assert arrays.a[i] == item.irt.a and arrays.b[i] == item.irt.b
+
+
+def test_blueprint_min_and_max_per_domain(small_bank):
+    cfg = engine.EngineConfig(pilot_rate=0.0)
+    state = _run(small_bank, 1, cfg)
+    counts = state.counts()
+    _, maxs = engine._limits(state)
+    assert all(counts[d] >= cfg.min_per_domain for d in state.domains)
+    assert all(counts[d] <= maxs[d] for d in state.domains)
+    assert set(r.domain for r in state.responses) <= set(state.domains)
+
+
+def test_content_balance_follows_shares_when_nothing_is_decided():
+    shares = {"a": 0.5, "b": 0.3, "c": 0.2}
+    counts = {"a": 0, "b": 0, "c": 0}
+    theta = dict.fromkeys(shares, 0.0)
+    se = dict.fromkeys(shares, 1.0)
+    picks = []
+    for _ in range(10):
+        d = select.choose_domain(
+            list(shares), shares, counts, theta, se, 0.0, available=set(shares), decided=set(),
+            min_per_domain=dict.fromkeys(shares, 0), max_per_domain=dict.fromkeys(shares, 10), balance_weight=1.0,
+        )
+        counts[d] += 1
+        picks.append(d)
+    assert counts == {"a": 5, "b": 3, "c": 2}
+
+
+def test_undecided_domain_is_preferred():
+    shares = {"a": 0.5, "b": 0.5}
+    d = select.choose_domain(
+        ["a", "b"], shares, {"a": 3, "b": 3}, {"a": 2.0, "b": 0.1}, {"a": 0.4, "b": 0.4}, 0.0,
+        available={"a", "b"}, decided={"a"}, min_per_domain={"a": 2, "b": 2}, max_per_domain={"a": 9, "b": 9},
+    )
+    assert d == "b"
+
+
+def test_recently_seen_items_are_excluded(small_bank):
+    first = _run(small_bank, 2, engine.EngineConfig(pilot_rate=0.0))
+    seen = [r.item_id for r in first.responses]
+    second = _run(small_bank, 2, engine.EngineConfig(pilot_rate=0.0), seen=seen)
+    assert not set(seen) & {r.item_id for r in second.responses}
+
+
+def test_randomesque_spreads_exposure(small_bank):
+    def firsts(cfg):
+        out = Counter()
+        for seed in range(30):
+            state = engine.start_session(small_bank, "housekeeper", 4, config=cfg, seed=seed)
+            out[engine.next_item(small_bank, state).id] += 1
+        return out
+
+    assert len(firsts(engine.EngineConfig(exposure="max_info"))) == 1
+    assert len(firsts(engine.EngineConfig(exposure="randomesque", randomesque_k=5))) >= 3
+    assert len(firsts(engine.EngineConfig(exposure="progressive"))) >= 3
+
+
+def test_sympson_hetter_skips_blocked_items(small_bank):
+    state = engine.start_session(small_bank, "housekeeper", 4, config=engine.EngineConfig(exposure="max_info"))
+    top = engine.next_item(small_bank, state).id
+    cfg = engine.EngineConfig(exposure="sympson_hetter", sympson_hetter={top: 0.0})
+    state = engine.start_session(small_bank, "housekeeper", 4, config=cfg)
+    assert engine.next_item(small_bank, state).id != top
+
+
+def test_type_limits():
+    allowed = select.type_allowed({"open_scenario": 6}, ["single_choice"] * 4, 30, {"open_scenario": 0.2}, 4)
+    assert "open_scenario" not in allowed and "single_choice" not in allowed and "true_false" in allowed
+
+
+def test_type_mix_in_a_session(small_bank):
+    cfg = engine.EngineConfig(pilot_rate=0.0, max_type_run=2)
+    state = _run(small_bank, 4, cfg)
+    types = [r.type for r in state.responses]
+    for i in range(len(types) - 2):
+        assert not (types[i] == types[i + 1] == types[i + 2]) or len(set(types)) == 1
+
+
+def test_pilot_items_are_seeded_and_unscored(small_bank):
+    cfg = engine.EngineConfig(pilot_rate=1.0, max_pilot=2)
+    state = _run(small_bank, 5, cfg)
+    pilots = [r for r in state.responses if r.pilot]
+    assert len(pilots) == 2
+    assert all(small_bank.items[r.item_id].status == "pilot" for r in pilots)
+    assert state.n_items <= cfg.max_items
