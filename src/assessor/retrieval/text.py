@@ -13,6 +13,8 @@ _CLAUSE_SPLIT = re.compile(
     r"(?:然后|接着|之后|再者|同时|并且|最后|还要|再)(?=\S)"
 )
 
+_LEADING = re.compile(r"^(?:and then|then|and|also|next|finally|after that|first(?:ly)?|second(?:ly)?)\b[\s,]*|^(?:首先|然后|接着|最后)(?=\S{2})", re.IGNORECASE)
+
 
 def normalise_text(text: str) -> str:
     """NFKC (full-width to half-width), collapsed whitespace, stripped."""
@@ -32,7 +34,7 @@ def detect_lang(text: str) -> str | None:
 
 def split_clauses(text: str) -> list[str]:
     """Sentences and clauses of an answer (Chinese and English punctuation, step connectors)."""
-    parts = [p.strip(" -*·•\t") for p in _CLAUSE_SPLIT.split(normalise_text(text))]
+    parts = [_LEADING.sub("", p.strip(" -*·•\t")) for p in _CLAUSE_SPLIT.split(normalise_text(text))]
     return [p for p in parts if p and (_CJK.search(p) or len(p) >= 3)]
 
 

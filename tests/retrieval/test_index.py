@@ -1,0 +1,53 @@
+import shutil
+from pathlib import Path
+
+from assessor.bank.load import load_bank
+from assessor.retrieval.ask import ask
+from assessor.retrieval.embedder import HashingEmbedder
+from assessor.retrieval.index import BankIndex, bank_entries
+
+
+def test_entries_cover_stems_explanations_units(tiny_bank) -> None:
+    kinds = {e.kind for e in bank_entries(tiny_bank)}
+    assert kinds == {"domain", "stem", "explanation", "unit"}
+
+
+def test_cache_reused_then_rebuilt_on_bank_change(tiny_bank_dir: Path, tmp_path: Path, hashing) -> None:
+    cache = tmp_path / "cache"
+    bank = load_bank(tiny_bank_dir)
+    first = BankIndex.load_or_build(bank, hashing, cache)
+    assert not first.from_cache
+    again = BankIndex.load_or_build(bank, hashing, cache)
+    assert again.from_cache and len(again.entries) == len(first.entries)
+    file = tiny_bank_dir / "items" / "cleaning.yaml"
+    file.write_text(file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    changed = load_bank(tiny_bank_dir)
+    rebuilt = BankIndex.load_or_build(changed, hashing, cache)
+    assert not rebuilt.from_cache
+    assert len(list(cache.glob("*.npz"))) == 1  # the stale file was removed
+    other_model = BankIndex.load_or_build(changed, HashingEmbedder(128), cache)
+    assert not other_model.from_cache and len(list(cache.glob("*.npz"))) == 2
+
+
+def test_search_filters_kinds_and_excludes(tiny_bank, hashing) -> None:
+    index = BankIndex.build(tiny_bank, hashing)
+    hits = index.search("闻到燃气味，第一步做什么？", k=3)
+    assert hits[0].entry.ref == "saf-0001"
+    hits = index.search("闻到燃气味，第一步做什么？", k=5, kinds=["explanation"], exclude_item_ids=["saf-0001"])
+    assert hits and all(h.entry.kind == "explanation" and h.entry.ref != "saf-0001" for h in hits)
+    assert index.search("   ") == []
+
+
+def test_ask_never_returns_the_open_item(tiny_bank, hashing) -> None:
+    index = BankIndex.build(tiny_bank, hashing)
+    assert any(a.ref == "saf-0001" for a in ask(index, "燃气 阀门 开窗", k=5))
+    answers = ask(index, "燃气 阀门 开窗", k=5, exclude_item_ids=["saf-0001"])
+    assert answers and all(a.ref != "saf-0001" for a in answers)
+    assert {a.kind for a in answers} <= {"explanation", "unit"}
+
+
+def test_index_cache_survives_a_copy(tiny_bank_dir: Path, tmp_path: Path, hashing) -> None:
+    bank = load_bank(tiny_bank_dir)
+    BankIndex.load_or_build(bank, hashing, tmp_path / "a")
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    assert BankIndex.load_or_build(bank, hashing, tmp_path / "b").from_cache
