@@ -133,6 +133,8 @@ def synthetic_bank(
     base: Bank | None = None,
     domains: Sequence[str] | None = None,
     pilot_share: float = 0.0,
+    level_weights: Mapping[int, float] | None = None,
+    type_mix: Mapping[str, float] | None = None,
 ) -> Bank:
     """An in-memory bank of `n_items` generated items spread evenly over `domains` (default: all),
     levels 5..1 weighted toward the lower levels, the type mix of the shipped bank; roles and courses
@@ -141,8 +143,10 @@ def synthetic_bank(
     doms = list(domains or DOMAIN_IDS)
     roles = dict(base.roles) if base is not None else default_roles()
     courses = dict(base.courses) if base is not None else default_courses(DOMAIN_IDS)
-    levels, level_p = [5, 4, 3, 2, 1], [0.25, 0.3, 0.25, 0.12, 0.08]
-    kinds, kind_p = list(TYPE_MIX), list(TYPE_MIX.values())
+    lw = dict(level_weights or {5: 0.25, 4: 0.3, 3: 0.25, 2: 0.12, 1: 0.08})
+    levels, level_p = list(lw), np.array(list(lw.values())) / sum(lw.values())
+    mix = dict(type_mix or TYPE_MIX)
+    kinds, kind_p = list(mix), np.array(list(mix.values())) / sum(mix.values())
     items: dict[str, Item] = {}
     counters: Counter[str] = Counter()
     for i in range(n_items):
