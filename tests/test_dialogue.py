@@ -1,0 +1,149 @@
+"""The conversation over the tiny bank: storage contract, resume, bad input, results, transcript sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.bank.load import Bank
+from assessor.dialogue import Assessment, InputProblem, Models, clean_text, normalise_response
+from assessor.lm.fake import FakeGenerator
+from assessor.lm.service import LMService
+from assessor.retrieval.embedder import get_embedder
+from assessor.store import Store
+
+
+def _assessment(bank: Bank, url: str, generator: object = None) -> Assessment:
+    embedder = get_embedder("hashing")
+    lm = LMService(generator=generator, embedder=embedder)  # type: ignore[arg-type]
+    return Assessment(bank, Store(url), models=Models(bank, embedder_name="hashing", lm=lm))
+
+
+def _right(bank: Bank, item_id: str) -> object:
+    item = bank.items[item_id]
+    if item.type == "open_scenario":
+        return "不要扶他起来，马上打120，通知家属"
+    if item.type in ("single_choice", "true_false"):
+        return item.key[0]
+    return list(item.key)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'db.sqlite'}"
+
+
+def test_question_view_never_carries_the_key(tiny_bank: Bank, db_url: str) -> None:
+    assessment = _assessment(tiny_bank, db_url)
+    turn = assessment.start("W1", role="housekeeper", level=5, lang="zh", seed=1)
+    q = turn.question
+    assert q is not None
+    item = tiny_bank.items[q.item_id]
+    assert q.stem == item.stem.zh
+    assert item.explanation.zh not in q.as_markdown()
+    assert "answer" not in vars(q) and "key" not in vars(q)
+    assert [o for o, _ in q.options] == item.option_ids
+
+
+def test_answer_is_stored_before_the_next_question_and_resume_shows_the_same_question(tiny_bank: Bank, db_url: str) -> None:
+    assessment = _assessment(tiny_bank, db_url)
+    turn = assessment.start("W2", role="housekeeper", level=5, lang="zh", seed=2)
+    first = turn.question
+    assert first is not None
+    after = assessment.answer(turn.session_id, first.item_id, _right(tiny_bank, first.item_id))
+    assert after.feedback is not None and after.feedback.correct
+    responses = assessment.store.responses(turn.session_id)
+    assert [r.item_id for r in responses] == [first.item_id]
+    assert responses[0].correct and responses[0].item_params["a"] == tiny_bank.items[first.item_id].irt.a
+    pending = after.question
+    assert pending is not None
+    # a "server restart": a new Assessment over the same database
+    restarted = _assessment(tiny_bank, db_url)
+    resumed = restarted.resume(turn.resume_code.lower())
+    assert resumed.question is not None and resumed.question.item_id == pending.item_id
+    assert restarted.current(turn.session_id).question.item_id == pending.item_id  # type: ignore[union-attr]
+
+
+def test_bad_input_changes_nothing(tiny_bank: Bank, db_url: str) -> None:
+    assessment = _assessment(tiny_bank, db_url)
+    turn = assessment.start("W3", role="housekeeper", level=5, lang="en", seed=3)
+    q = turn.question
+    assert q is not None
+    for bad in (None, "", [], "zz", ["a", "zz"]):
+        with pytest.raises(InputProblem):
+            assessment.answer(turn.session_id, q.item_id, bad)
+    with pytest.raises(InputProblem) as stale:
+        assessment.answer(turn.session_id, "cln-9999", "a")
+    assert stale.value.key == "stale_question"
+    assert assessment.store.responses(turn.session_id) == []
+    with pytest.raises(InputProblem) as unknown:
+        assessment.resume("NOPE1234")
+    assert "NOPE1234" in unknown.value.message("en") and "继续码" in unknown.value.message("zh")
+    with pytest.raises(InputProblem):
+        assessment.start("", role="housekeeper", level=5)
+    with pytest.raises(InputProblem):
+        assessment.start("W3", role="pilot", level=5)
+    with pytest.raises(InputProblem):
+        assessment.start("W3", role="housekeeper", level=1)
+
+
+def test_clean_text_rules() -> None:
+    assert clean_text("  hello ") == "hello"
+    for bad, key in (("   ", "empty_answer"), ("x" * 2001, "too_long"), ("ab\x00cd", "binary_text"),
+                     (b"\xff\xfe", "binary_text")):
+        with pytest.raises(InputProblem) as problem:
+            clean_text(bad)
+        assert problem.value.key == key
+    assert clean_text("<script>alert(1)</script>") == "<script>alert(1)</script>"  # kept as text, escaped on display
+
+
+def test_normalise_response_per_type(tiny_bank: Bank) -> None:
+    assert normalise_response(tiny_bank.items["saf-0001"], "b") == "b"
+    assert normalise_response(tiny_bank.items["saf-0004"], ["b", "a", "b"]) == ["a", "b"]
+    assert normalise_response(tiny_bank.items["saf-0003"], ["c", "b", "a"]) == ["c", "b", "a"]
+    with pytest.raises(InputProblem):
+        normalise_response(tiny_bank.items["saf-0003"], ["a", "b"])
+
+
+def test_whole_session_to_results_with_transcript_sources(tiny_bank: Bank, db_url: str) -> None:
+    assessment = _assessment(tiny_bank, db_url)
+    turn = assessment.start("W4", role="housekeeper", level=5, lang="zh", seed=4, years=3)
+    rephrased = assessment.rephrase(turn.session_id)
+    assert turn.question is not None and turn.question.stem in rephrased
+    hits = assessment.ask(turn.session_id, "燃气泄漏怎么办")
+    assert all(h["ref"] != turn.question.item_id for h in hits)
+    steps = 0
+    while turn.question is not None:
+        turn = assessment.answer(turn.session_id, turn.question.item_id, _right(tiny_bank, turn.question.item_id))
+        steps += 1
+        assert steps <= 10
+    result = turn.result
+    assert result is not None
+    assert {row.domain for row in result.rows} == {"safety_first_aid", "cleaning"}
+    assert result.resume_code == turn.resume_code
+    row = assessment.store.get_session(turn.session_id)
+    assert row is not None and row.status == "finished" and row.results is not None
+    responses = assessment.store.responses(turn.session_id)
+    assert len(responses) == steps
+    messages = assessment.store.messages(turn.session_id)
+    kinds = [m.kind for m in messages]
+    assert kinds.count("question") == steps and kinds.count("answer") == steps and "result" in kinds
+    assert {m.source for m in messages} <= {"bank", "model", "worker", "system"}
+    rephrase = next(m for m in messages if m.kind == "rephrase")
+    assert rephrase.source == "bank" and rephrase.reason
+    # resume of a finished session gives the result, in either language
+    again = assessment.resume(turn.resume_code, lang="en")
+    assert again.result is not None and again.result.lang == "en"
+
+
+def test_model_text_is_shown_only_through_the_gate(tiny_bank: Bank, db_url: str) -> None:
+    leak = FakeGenerator(["The answer is b: close the valve and open the windows."] * 20)
+    assessment = _assessment(tiny_bank, db_url, generator=leak)
+    turn = assessment.start("W5", role="housekeeper", level=5, lang="en", seed=5)
+    assert turn.question is not None
+    assessment.rephrase(turn.session_id)
+    message = [m for m in assessment.store.messages(turn.session_id) if m.kind == "rephrase"][-1]
+    assert message.source == "bank"  # a leak (or any failed check) falls back to authored text
+    assert "The answer is" not in message.text
+    assert message.reason.startswith("leak")
