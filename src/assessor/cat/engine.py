@@ -52,6 +52,7 @@ class EngineConfig(BaseModel):
     exposure: Literal["randomesque", "progressive", "sympson_hetter", "max_info"] = "randomesque"
     randomesque_k: int = 5
     sympson_hetter: dict[str, float] = Field(default_factory=dict)
+    max_exposure: float = 0.25
     info_point: Literal["estimate", "cut"] = "estimate"
     balance_weight: float = 0.1
     max_type_share: dict[str, float] = Field(
@@ -111,6 +112,7 @@ class SessionState(BaseModel):
     prior_mean: list[float]
     prior_cov: list[list[float]]
     seen_item_ids: list[str] = Field(default_factory=list)
+    exposure: dict[str, float] = Field(default_factory=dict)
     responses: list[ResponseRecord] = Field(default_factory=list)
     pending_item_id: str | None = None
     pending_issued_at: float | None = None
@@ -251,9 +253,12 @@ def start_session(
     prior_shift: float | dict[str, float] | None = None,
     seen_item_ids: Any = (),
     seed: int = 0,
+    exposure_rates: dict[str, float] | None = None,
 ) -> SessionState:
     """A fresh session for `role` at target `level`; `prior_shift` moves the prior mean (placement,
-    experience: see prior.experience_shift); `seen_item_ids` are never shown (recent sessions)."""
+    experience: see prior.experience_shift); `seen_item_ids` are never shown (recent sessions);
+    `exposure_rates` (item → share of recent sessions that showed it, see select.exposure_rates) turns
+    on the exposure cap `config.max_exposure`. Only the role's items are kept in the state."""
     cfg = config or EngineConfig()
     role_obj = bank.roles.get(role)
     if role_obj is None:
@@ -281,6 +286,10 @@ def start_session(
         prior_mean=prior.mean.tolist(),
         prior_cov=prior.cov.tolist(),
         seen_item_ids=sorted(set(seen_item_ids)),
+        exposure={
+            i: float(r) for i, r in sorted((exposure_rates or {}).items())
+            if r > 0 and i in bank.items and bank.items[i].domain in shares
+        },
         theta=theta0,
         se=se0,
         cov=prior.cov.tolist(),
@@ -298,16 +307,18 @@ def _candidates(bank: Bank, state: SessionState) -> dict[str, np.ndarray]:
     """Active items per role domain not yet given in this session nor seen recently (seen items come
     back only if a domain would otherwise be empty)."""
     arrays = select.bank_arrays(bank)
-    given = {arrays.index[r.item_id] for r in state.responses if r.item_id in arrays.index}
-    seen = {arrays.index[i] for i in state.seen_item_ids if i in arrays.index}
+    given = np.zeros(len(arrays.ids), dtype=bool)
+    given[[arrays.index[r.item_id] for r in state.responses if r.item_id in arrays.index]] = True
+    blocked = given.copy()
+    blocked[[arrays.index[i] for i in state.seen_item_ids if i in arrays.index]] = True
     out: dict[str, np.ndarray] = {}
     for d in state.domains:
         pool = arrays.active_by_domain.get(d)
         if pool is None or pool.size == 0:
             continue
-        fresh = pool[~np.isin(pool, list(given | seen))] if (given or seen) else pool
-        if fresh.size == 0 and seen:
-            fresh = pool[~np.isin(pool, list(given))] if given else pool
+        fresh = pool[~blocked[pool]]
+        if fresh.size == 0:
+            fresh = pool[~given[pool]]
         if fresh.size:
             out[d] = fresh
     return out
@@ -400,9 +411,14 @@ def _select(bank: Bank, state: SessionState, candidates: dict[str, np.ndarray]) 
         if typed.size == 0:
             typed = pool
         point = state.theta[domain] if cfg.info_point == "estimate" else state.cut_score
+        factor = None
+        if state.exposure:
+            rates = np.array([state.exposure.get(arrays.ids[i], 0.0) for i in typed])
+            factor = select.exposure_factor(rates, cfg.max_exposure)
         index = select.choose_item(
             arrays, typed, point, rng, method=cfg.exposure, k=cfg.randomesque_k,
             progress=state.n_items / max(cfg.max_items, 1), sympson_hetter=cfg.sympson_hetter,
+            exposure_factor=factor,
         )
         if index is not None:
             return bank.items[arrays.ids[index]]
@@ -470,7 +486,9 @@ def record_answer(
         raise EngineError(f"unknown item {item_id}")
     scored: Score = score_response(item, response, partial_credit)
     a, b, c, steps = select.item_params(item)
-    new = state.model_copy(deep=True)
+    # A shallow copy with its own response list: nothing shared with `state` is ever mutated in place
+    # (the engine only reassigns fields), so the input stays untouched.
+    new = state.model_copy(update={"responses": list(state.responses)})
     pilot = item.status == "pilot"
     record = ResponseRecord(
         seq=len(new.responses) + 1,
@@ -520,7 +538,7 @@ def record_answer(
 
 def finish(state: SessionState, reason: str = "ended_by_worker") -> SessionState:
     """A copy of the state marked finished (e.g. the worker stops early); the pending item is dropped."""
-    new = state.model_copy(deep=True)
+    new = state.model_copy()
     new.finished, new.stop_reason = True, new.stop_reason or reason
     new.pending_item_id = None
     new.pending_issued_at = None

@@ -108,23 +108,25 @@ def ep_estimate(
     cov = prior.cov.copy()
     if not has_data.any():
         return Estimate(prior.domains, theta, se, cov)
+    cov = prior.cov.copy()  # V = (Σ⁻¹ + diag τ)⁻¹, kept current by Sherman–Morrison updates
     for _ in range(max_sweeps):
         change = 0.0
         for d in np.flatnonzero(has_data):
-            cov = np.asarray(np.linalg.inv(prec0 + np.diag(tau)), dtype=float)
-            mean = cov @ (h0 + nu)
             v_post = cov[d, d]
-            cav_prec = 1.0 / v_post - tau[d]
-            if cav_prec <= 1e-9:
-                cav_prec = 1e-9
+            m_d = float(cov[d] @ (h0 + nu))
+            cav_prec = max(1.0 / v_post - tau[d], 1e-9)
             v_c = 1.0 / cav_prec
-            m_c = v_c * (mean[d] / v_post - nu[d])
+            m_c = v_c * (m_d / v_post - nu[d])
             t_mean, t_var = _tilted_moments(loglik[d], m_c, v_c, grid)
             new_tau = max(1.0 / t_var - cav_prec, 0.0)
             new_nu = t_mean / t_var - m_c * cav_prec if new_tau > 0 else 0.0
             new_tau = damping * new_tau + (1 - damping) * tau[d]
             new_nu = damping * new_nu + (1 - damping) * nu[d]
             change = max(change, abs(new_tau - tau[d]), abs(new_nu - nu[d]))
+            delta = new_tau - tau[d]
+            if delta != 0.0:
+                col = cov[:, d].copy()
+                cov -= (delta / (1.0 + delta * col[d])) * np.outer(col, col)
             tau[d], nu[d] = new_tau, new_nu
             theta[d], se[d] = t_mean, np.sqrt(t_var)
         if change < tol:

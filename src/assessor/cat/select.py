@@ -16,6 +16,10 @@ type, no more than `max_type_run` of one type in a row). Exposure control:
 - progressive (Revuelta & Ponsoda): argmax of (1 − s)·U(0, max I) + s·I, s = n / max_items;
 - sympson_hetter: walk down the information order, accept item i with probability K_i (from the config);
 - max_info: the single most informative item.
+On top of any method, when the session carries the bank's recent exposure rates r_i (from the store:
+share of recent sessions that showed item i), information is weighted by the maximum-priority-index
+factor max(0, 1 − r_i / r_max) (Cheng & Chang 2009), so items at the exposure cap r_max rest until
+their rate falls; this is what keeps a small bank's best items from reaching every worker.
 """
 
 from __future__ import annotations
@@ -138,6 +142,17 @@ def item_information(arrays: BankArrays, idx: IntArray, theta: float) -> Array:
     return info
 
 
+def exposure_rates(counts: Mapping[str, int], n_sessions: int, *, min_sessions: int = 20) -> dict[str, float]:
+    """Exposure rates r_i = count_i / max(n_sessions, min_sessions) (damped while few sessions exist)."""
+    n = max(n_sessions, min_sessions, 1)
+    return {item: round(c / n, 4) for item, c in counts.items() if c > 0}
+
+
+def exposure_factor(rates: Array, r_max: float) -> Array:
+    """Priority factor max(0, 1 − r / r_max) per item."""
+    return np.asarray(np.clip(1.0 - rates / max(r_max, 1e-9), 0.0, 1.0), dtype=float)
+
+
 def p_misclassified(theta: float, se: float, cut: float) -> float:
     """Posterior probability that the true θ lies on the other side of the cut: Φ(−|θ̂ − cut| / SE)."""
     return float(ndtr(-abs(theta - cut) / max(se, 1e-9)))
@@ -199,11 +214,15 @@ def choose_item(
     k: int = 5,
     progress: float = 0.0,
     sympson_hetter: Mapping[str, float] | None = None,
+    exposure_factor: Array | None = None,
 ) -> int | None:
-    """Pick one index from `candidates` by information at θ under the exposure method (module docstring)."""
+    """Pick one index from `candidates` by information at θ under the exposure method (module docstring);
+    `exposure_factor` (aligned with candidates) multiplies the information when some of it is positive."""
     if candidates.size == 0:
         return None
     info = item_information(arrays, candidates, theta)
+    if exposure_factor is not None and (exposure_factor > 0).any():
+        info = info * exposure_factor
     if method == "max_info":
         return int(candidates[int(np.argmax(info))])
     if method == "progressive":

@@ -28,7 +28,7 @@ import numpy as np
 
 from assessor.bank.load import Bank
 from assessor.bank.schema import DOMAIN_IDS, Course, Item, LevelBlueprint, Role, Text, Unit
-from assessor.cat import engine
+from assessor.cat import engine, select
 from assessor.cat.estimate import Observation, estimate
 from assessor.cat.irt import gpcm_probs, p3pl
 from assessor.cat.prior import exchangeable_cov
@@ -282,8 +282,12 @@ def simulate(
     config: engine.EngineConfig | None = None,
     rho: float = 0.6,
     baseline: bool = True,
+    exposure_feedback: bool = True,
 ) -> dict[str, Any]:
-    """Run the engine on `n_examinees` simulees; return the benchmark measures (see module docstring)."""
+    """Run the engine on `n_examinees` simulees; return the benchmark measures (see module docstring).
+
+    With `exposure_feedback` each simulee's session starts with the exposure rates of the simulees
+    before it (select.exposure_rates), as the app passes the store's recent rates to start_session."""
     rng = np.random.default_rng(seed)
     state0 = engine.start_session(bank, role, level, config=config, seed=seed)
     domains = state0.domains
@@ -296,7 +300,8 @@ def simulate(
     select_times: list[float] = []
     domain_items: dict[str, list[int]] = {d: [] for d in domains}
     for p in range(n_examinees):
-        state = engine.start_session(bank, role, level, config=config, seed=seed * 1_000_003 + p)
+        rates = select.exposure_rates(counts, p) if exposure_feedback else None
+        state = engine.start_session(bank, role, level, config=config, seed=seed * 1_000_003 + p, exposure_rates=rates)
         while True:
             t0 = time.perf_counter()
             item = engine.next_item(bank, state)
