@@ -1,0 +1,80 @@
+"""The app shell: one `gr.Blocks` with the worker tab and (when present) the trainer tab, and `launch()`.
+
+    ctx = AppContext.create()
+    launch(ctx, host="127.0.0.1", port=7860)
+
+Never `share=True`: the app is for a centre's own network and makes no outside request.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+from assessor import offline  # noqa: F401  (offline switches before gradio)
+from assessor.i18n import t
+from assessor.ui.context import AppContext
+
+# Big, plain and touch-friendly: many workers read slowly and use phones.
+CSS = """
+.gradio-container { font-size: 18px !important; max-width: 980px !important; margin: auto; }
+.gradio-container .prose, .gradio-container .prose p, .gradio-container .prose li { font-size: 19px !important; line-height: 1.6; }
+.big-text, .big-text p { font-size: 20px !important; }
+.option-btn button, button.option-btn { font-size: 21px !important; min-height: 64px !important; padding: 12px 18px !important;
+  text-align: left !important; justify-content: flex-start !important; white-space: normal !important; }
+.big-btn button, button.big-btn { font-size: 21px !important; min-height: 60px !important; }
+.big-choices label { font-size: 19px !important; padding: 10px 14px !important; min-height: 48px; }
+.big-choices input[type=checkbox], .big-choices input[type=radio] { width: 24px; height: 24px; }
+#chat .message { font-size: 19px !important; }
+.progress p { font-size: 18px !important; color: #1565C0; }
+.notice p { font-size: 19px !important; color: #B71C1C; font-weight: 600; }
+.lang-switch label { font-size: 17px !important; }
+"""
+
+TRAINER_MODULE = "assessor.ui.trainer"
+
+
+def trainer_module() -> ModuleType | None:
+    """The trainer pages, if that module exists (built separately); a broken module still raises."""
+    try:
+        return importlib.import_module(TRAINER_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name == TRAINER_MODULE:
+            return None
+        raise
+
+
+def build_app(ctx: AppContext) -> Any:
+    """The whole web app as a `gr.Blocks` (worker tab first; the trainer tab if `assessor.ui.trainer` exists)."""
+    import gradio as gr
+
+    from assessor.ui.worker import WorkerPage
+
+    worker = WorkerPage(ctx)
+    with gr.Blocks(title=t("app_title", "zh") + " · " + t("app_title", "en"), analytics_enabled=False) as blocks:
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab(t("tab_worker", "zh") + " / " + t("tab_worker", "en"), id="worker", elem_id="tab-worker"):
+                worker.build()
+            trainer = trainer_module()
+            if trainer is not None:
+                # The trainer helper's place: build_trainer_tab(ctx) adds its own gr.Tab(s) here.
+                trainer.build_trainer_tab(ctx)
+        worker.on_page_load(blocks)
+    blocks.queue(default_concurrency_limit=16, max_size=256)
+    blocks.worker_page = worker  # type: ignore[attr-defined]  # tests reach the handlers through it
+    return blocks
+
+
+def launch_kwargs(ctx: AppContext) -> dict[str, Any]:
+    """The arguments every launch uses: css, no sharing, no outside links, files the app may serve."""
+    return {"css": CSS, "share": False, "footer_links": [], "show_error": False, "ssr_mode": False,
+            "enable_monitoring": False}
+
+
+def launch(ctx: AppContext, host: str | None = None, port: int | None = None, **kwargs: Any) -> Any:
+    """Build and start the app on host:port (default from settings: http://127.0.0.1:7860)."""
+    blocks = build_app(ctx)
+    options = {**launch_kwargs(ctx), **kwargs}
+    options["share"] = False
+    return blocks.launch(server_name=host or ctx.settings.host, server_port=port or ctx.settings.port, **options)

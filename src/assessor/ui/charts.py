@@ -1,0 +1,85 @@
+"""Charts for the web pages (matplotlib, headless): the worker's per-domain radar.
+
+Chinese labels need a CJK font; Debian's fonts-noto-cjk provides one. Without it, labels fall back to
+the English domain names so the chart never shows empty boxes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+CJK_FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+                  "Source Han Sans SC", "AR PL UMing CN", "Droid Sans Fallback")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The name of an installed font that has Chinese glyphs, or None."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONT_NAMES:
+        if name in installed:
+            return name
+    return None
+
+
+def radar_chart(labels: Sequence[str], values: Sequence[float], *, errors: Sequence[float] | None = None,
+                cut: float | None = None, fallback_labels: Sequence[str] | None = None,
+                title: str = "", cut_label: str = "") -> Figure:
+    """A polar chart of one value per domain (ability θ, about -3…3), with a ±SE band and the cut score ring.
+
+    Args:
+        labels: domain names in the worker's language.
+        values: ability per domain, same order.
+        errors: standard error per domain (drawn as a shaded band).
+        cut: the target level's cut score (a dashed ring).
+        fallback_labels: used when no CJK font is installed (English names).
+    """
+    font = cjk_font()
+    shown = list(labels)
+    use_fallback = font is None and fallback_labels is not None and any(ord(ch) > 0x2E7F for ch in "".join(labels))
+    if use_fallback and fallback_labels is not None:
+        shown = list(fallback_labels)
+    rc: dict[str, Any] = {"font.size": 13}
+    if font is not None:
+        rc["font.family"] = [font, "DejaVu Sans"]
+    low, high = -3.0, 3.0
+    n = max(len(values), 1)
+    angles = [2 * math.pi * i / n for i in range(n)]
+    with plt.rc_context(rc):  # type: ignore[arg-type]
+        fig = Figure(figsize=(6, 6), dpi=100)
+        ax: Any = fig.add_subplot(projection="polar")
+        ax.set_theta_offset(math.pi / 2)
+        ax.set_theta_direction(-1)
+        ax.set_ylim(low, high)
+        clipped = [min(max(float(v), low), high) for v in values]
+        closed = angles + angles[:1]
+        if len(values) >= 1:
+            if errors is not None:
+                upper = [min(v + e, high) for v, e in zip(clipped, errors, strict=False)]
+                lower = [max(v - e, low) for v, e in zip(clipped, errors, strict=False)]
+                ax.fill_between(closed, lower + lower[:1], upper + upper[:1], color="#4C9BE8", alpha=0.2, linewidth=0)
+            ax.plot(closed, clipped + clipped[:1], color="#1565C0", linewidth=2.5, marker="o")
+        if cut is not None:
+            ring = [i * 2 * math.pi / 120 for i in range(121)]
+            ax.plot(ring, [cut] * len(ring), linestyle="--", color="#E65100", linewidth=1.5,
+                    label=cut_label or None)
+            if cut_label:
+                ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1), frameon=False)
+        ax.set_xticks(angles)
+        ax.set_xticklabels(shown)
+        ax.set_yticklabels([])
+        if title:
+            ax.set_title(title, pad=24)
+        fig.tight_layout()
+    return fig
