@@ -106,8 +106,9 @@ class WorkerPage:
             self.code_box = gr.Textbox(label=t("ask_code", lang), max_lines=1, elem_id="worker-code")
             self.role_radio = gr.Radio(self.assessment.roles(lang), label=t("ask_role", lang), elem_id="role",
                                        elem_classes=["big-choices"])
-            self.level_radio = gr.Radio([], label=t("ask_level", lang), elem_id="level", elem_classes=["big-choices"])
-            self.years_box = gr.Number(label=t("ask_years", lang), minimum=0, maximum=60, precision=0,
+            self.level_radio = gr.Radio(self._all_levels(lang), label=t("ask_level", lang), elem_id="level",
+                                        elem_classes=["big-choices"])
+            self.years_box = gr.Number(None, label=t("ask_years", lang), minimum=0, maximum=60, precision=0,
                                        elem_id="years")
             self.describe_box = gr.Textbox(label=t("ask_describe", lang), lines=2, max_lines=6, elem_id="describe")
             self.place_btn = gr.Button(t("place_button", lang), elem_id="place-btn")
@@ -140,6 +141,8 @@ class WorkerPage:
                 self.read_btn = gr.Button("🔊 " + t("read_aloud", lang), elem_id="read-btn")
                 self.stop_btn = gr.Button(t("stop_quiz", lang), variant="stop", elem_id="stop-btn")
             self.read_text = gr.Textbox("", visible=False, elem_id="read-text")
+        # A plain summary of the screen for API clients (gradio_client, the load bench); never holds a key.
+        self.screen = gr.JSON({}, visible=False, elem_id="screen")
         with gr.Column(visible=False, elem_id="result") as self.result_box:
             self.result_md = gr.Markdown("", elem_id="result-md", elem_classes=["big-text"])
             self.radar = gr.Plot(label=t("radar_title", lang), elem_id="radar")
@@ -161,7 +164,7 @@ class WorkerPage:
                 self.resume_box, self.resume_btn, self.quiz_box, self.chat, self.progress, *self.option_btns,
                 self.checks, self.order_md, self.order_reset, self.open_text, self.submit_btn, self.dont_btn,
                 self.read_btn, self.stop_btn, self.read_text, self.result_box, self.result_md, self.radar,
-                self.pdf_btn, self.retake_btn, self.ask_box, self.ask_text, self.ask_btn, self.ask_out]
+                self.pdf_btn, self.retake_btn, self.ask_box, self.ask_text, self.ask_btn, self.ask_out, self.screen]
 
     def _wire(self) -> None:
         out = self.outputs
@@ -402,10 +405,15 @@ class WorkerPage:
         return turn.notice
 
     # ------------------------------------------------------------------ rendering
+    def _all_levels(self, lang: str) -> list[tuple[str, int]]:
+        """Every level any role has (the choices before a role is picked)."""
+        levels = sorted({level for role in self.ctx.bank.roles.values() for level in role.levels}, reverse=True)
+        return [(LEVEL_NAMES[level][lang], level) for level in levels]
+
     def _level_choices(self, tab: Tab) -> list[tuple[str, int]]:
-        if tab.role is None:
-            return []
         lang = tab.lang
+        if tab.role is None:
+            return self._all_levels(lang)
         return [(LEVEL_NAMES[level][lang], level) for level in self.assessment.levels_for(tab.role)]
 
     def _render(self, tab: Tab, *, notice: str = "", new_question: bool = False, set_lang: bool = False,
@@ -455,6 +463,7 @@ class WorkerPage:
             u[self.chat] = self._chat(tab) + (extra_chat or [])
         u.update(self._question_updates(tab, new_question))
         u.update(self._result_updates(tab))
+        u[self.screen] = screen_summary(tab, notice)
         return u
 
     def _chat(self, tab: Tab) -> list[dict[str, str]]:
@@ -553,6 +562,25 @@ class WorkerPage:
         lines += [f"- {safe_markdown(a.get('text', ''))} ({safe_markdown(t('ask_source', lang, source=a.get('ref', '')))})"
                   for a in answers]
         return "\n".join(lines)
+
+
+def screen_summary(tab: Tab, notice: str = "") -> dict[str, Any]:
+    """What the screen shows, as plain data for API clients: mode, notice, the question (no key), the result."""
+    question = tab.question if tab.mode == "quiz" else None
+    result = tab.result if tab.mode == "result" else None
+    return {
+        "mode": tab.mode, "lang": tab.lang, "notice": notice, "session_id": tab.session_id,
+        "resume_code": tab.resume_code,
+        "question": None if question is None else {
+            "item_id": question.item_id, "type": question.type, "stem": question.stem,
+            "options": [text for _oid, text in question.options], "option_ids": [oid for oid, _t in question.options],
+            "order": list(tab.order), "number": question.number, "expected": question.expected,
+            "progress": question.progress},
+        "result": None if result is None else {
+            "ready": result.ready, "n_items": result.n_items, "readiness": result.readiness_text,
+            "domains": [{"domain": r.domain, "band": r.band, "n_items": r.n_items} for r in result.rows],
+            "courses": [c.course_id for c in result.courses], "pdf": tab.pdf_path is not None},
+    }
 
 
 def _value_if(condition: bool, value: Any) -> dict[str, Any]:
