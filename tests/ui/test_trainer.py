@@ -1,0 +1,283 @@
+"""The trainer pages' handlers, called directly (no server): the login guard on every handler, sessions,
+transcript, path plot, cohort statistics, exports, the bank page, and that a worker never sees another's data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from pypdf import PdfReader
+
+from assessor.ui.context import AppContext
+from assessor.ui.trainer import TrainerPage, bi, make_filter
+from tests.ui.conftest import make_context
+
+PASSWORD = "correct horse 42"
+NO_FILTER: list[Any] = ["", "", "", "", "", "", "", ""]  # centre, role, worker, from, to, level, status, search
+HTML_ANSWER = "<b>不要扶</b>，打120 <script>alert(1)</script>"
+
+
+def _answer(ctx: AppContext, item_id: str, open_text: str) -> Any:
+    item = ctx.bank.items[item_id]
+    if item.type == "open_scenario":
+        return open_text
+    if item.type in ("single_choice", "true_false"):
+        return item.key[0]
+    return list(item.key)
+
+
+def finish(ctx: AppContext, worker: str, open_text: str = HTML_ANSWER, seed: int = 7) -> str:
+    """Drive a whole quiz through the dialogue; returns the session id."""
+    turn = ctx.assessment.start(worker, role="housekeeper", level=5, lang="zh", seed=seed)
+    while turn.question is not None:
+        turn = ctx.assessment.answer(turn.session_id, turn.question.item_id,
+                                     _answer(ctx, turn.question.item_id, open_text))
+    return turn.session_id
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[AppContext, dict[str, str]]:
+    """One app context (tiny bank) with a trainer account, two finished quizzes and one just started."""
+    ctx = make_context(tmp_path_factory.mktemp("trainer-app"))
+    ctx.store.add_trainer("teacher", PASSWORD)
+    out = {"李梅": finish(ctx, "李梅"), "王芳": finish(ctx, "王芳", "扶起来喝水", seed=3)}
+    out["张兰"] = ctx.assessment.start("张兰", role="housekeeper", level=4, lang="en", seed=5).session_id
+    return ctx, out
+
+
+@pytest.fixture
+def trainer(seeded: tuple[AppContext, dict[str, str]]) -> TrainerPage:
+    return TrainerPage(seeded[0])
+
+
+@pytest.fixture
+def sessions(seeded: tuple[AppContext, dict[str, str]]) -> dict[str, str]:
+    return seeded[1]
+
+
+def _login(page: TrainerPage) -> str:
+    user, notice, *_ = page.on_login("teacher", PASSWORD)
+    assert user == "teacher" and "teacher" in notice
+    return str(user)
+
+
+LOGIN_NEEDED = bi("login_needed")
+
+
+def _all_handlers(page: TrainerPage, user: Any, session_id: str) -> list[tuple[Any, ...]]:
+    return [
+        page.on_sessions(user, *NO_FILTER),
+        page.on_table_select(user, None),  # type: ignore[arg-type]
+        page.on_open(user, session_id),
+        page.on_second_opinion(user, session_id, "1"),
+        page.on_cohort(user, *NO_FILTER),
+        page.on_export_sessions(user, *NO_FILTER),
+        page.on_export_responses(user, *NO_FILTER),
+        page.on_export_transcript(user, session_id),
+        page.on_export_xapi(user, *NO_FILTER),
+        page.on_bank_check(user),
+        page.on_bank_search(user, "跌倒", ["stem"]),
+        page.on_hit_select(user, None),  # type: ignore[arg-type]
+        page.on_preview(user, next(iter(page.bank.items))),
+    ]
+
+
+def test_login_fails_with_a_wrong_password(trainer: TrainerPage) -> None:
+    for username, password in [("teacher", "wrong password"), ("nobody", PASSWORD), ("", ""), (None, None)]:
+        user, notice, login_box, content, _pw = trainer.on_login(username, password)
+        assert user is None and notice == bi("login_failed")
+        assert login_box["visible"] is True and content["visible"] is False
+
+
+def test_every_handler_returns_only_the_login_message_without_login(trainer: TrainerPage, sessions: dict[str, str],
+                                                                    tmp_path: Path) -> None:
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("assessor-export-*"))
+    for user in (None, "", "intruder", {"name": "teacher"}):
+        for out in _all_handlers(trainer, user, sessions["李梅"]):
+            assert out[0] == LOGIN_NEEDED
+            assert all(value is None for value in out[1:]), out
+    assert trainer.on_after_login(None, *NO_FILTER) == ({"__type__": "update"},) * 3
+    assert set(Path(tempfile.gettempdir()).glob("assessor-export-*")) == before  # no export file was written
+
+
+def test_logout_clears_everything(trainer: TrainerPage) -> None:
+    user = _login(trainer)
+    out = trainer.on_logout(user)
+    assert out[0] is None and out[1] == bi("tr_logged_out") and out[3]["visible"] is False
+
+
+def test_sessions_list_filter_and_search(trainer: TrainerPage, sessions: dict[str, str]) -> None:
+    user = _login(trainer)
+    notice, table, pick = trainer.on_sessions(user, *NO_FILTER)
+    assert isinstance(table, pd.DataFrame) and len(table) == 3 and "3" in notice
+    assert {value for _label, value in pick["choices"]} == set(sessions.values())
+    finished = trainer.on_sessions(user, "", "", "", "", "", "", "finished", "")[1]
+    assert set(finished.iloc[:, 1]) == {"李梅", "王芳"}
+    by_worker = trainer.on_sessions(user, "", "", "王芳", "", "", "", "", "")[1]
+    assert list(by_worker.iloc[:, 1]) == ["王芳"]
+    searched = trainer.on_sessions(user, "", "", "", "", "", "", "", "张")[1]
+    assert list(searched.iloc[:, 1]) == ["张兰"]
+    assert len(trainer.on_sessions(user, "", "", "", "2000-01-01", "2000-12-31", "", "", "")[1]) == 0
+    assert len(trainer.on_sessions(user, "elsewhere", "", "", "", "", "", "", "")[1]) == 0
+    assert len(trainer.on_sessions(user, "", "housekeeper", "", "", "", "", "", "")[1]) == 3
+    bad = trainer.on_sessions(user, "", "", "", "yesterday", "", "", "", "")
+    assert bad[0] == bi("tr_bad_date")
+
+
+def test_make_filter_parses_dates_inclusively() -> None:
+    flt = make_filter(" c1 ", "", "", "2026-03-01", "2026-03-01", "5", "", "")
+    assert flt.centre == "c1" and flt.level_reached == 5
+    assert flt.date_from is not None and flt.date_to is not None
+    assert (flt.date_to - flt.date_from).days == 0 and flt.date_to.hour == 23
+
+
+def test_transcript_detail_items_and_path_plot(trainer: TrainerPage, sessions: dict[str, str]) -> None:
+    user = _login(trainer)
+    sid = sessions["李梅"]
+    notice, header, messages, items, plot, opinion_pick = trainer.on_open(user, sid)
+    assert notice == "" and "李梅" in header
+    stored = trainer.store.messages(sid)
+    assert len(messages) == len(stored)
+    assert list(messages["内容 text"]) == [m.text for m in stored]
+    sources = set(messages["来源 source"])
+    assert {"题库 bank", "学员 worker"} <= sources
+    assert set(messages["谁 who"]) == {"学员 worker", "测评 assessor"}
+    responses = trainer.store.responses(sid)
+    assert list(items["题号 item"]) == [f"{r.item_id} v{r.item_version}" for r in responses]
+    first = responses[0]
+    assert items.iloc[0]["a"] == round(first.item_params["a"], 2)
+    assert items.iloc[0]["θ"] == round(first.theta[first.domain], 3)
+    assert HTML_ANSWER in set(items["回答 answer"])  # the worker's text as typed, in a plain-text table cell
+    assert isinstance(plot, Figure) and len(plot.axes) == len({r.domain for r in responses})
+    assert any(ax.containers for ax in plot.axes)  # error bars drawn
+    assert opinion_pick["choices"] and opinion_pick["value"] is not None
+    # Header text from a worker is escaped (nothing rendered as HTML).
+    assert "<" not in header
+
+
+def test_open_without_a_session_or_unknown_gives_a_message(trainer: TrainerPage) -> None:
+    user = _login(trainer)
+    assert trainer.on_open(user, "")[0] == bi("tr_no_session")
+    assert trainer.on_open(user, "nope")[0] == bi("tr_session_missing")
+
+
+def test_second_opinion_is_labelled_not_a_score(trainer: TrainerPage, sessions: dict[str, str]) -> None:
+    user = _login(trainer)
+    sid = sessions["李梅"]
+    seq = trainer.on_open(user, sid)[5]["value"]
+    notice, text = trainer.on_second_opinion(user, sid, seq)
+    assert notice == "" and bi("tr_not_a_score") in text
+    assert "<script>" not in text
+    assert trainer.on_second_opinion(user, sid, "999")[0] == bi("tr_no_free_text")
+
+
+def test_cohort_statistics_and_distribution(trainer: TrainerPage, sessions: dict[str, str]) -> None:
+    user = _login(trainer)
+    notice, plot, stats, flagged = trainer.on_cohort(user, *NO_FILTER)
+    answered = {r.item_id for r in trainer.store.all_responses()}
+    assert set(stats["题号 item"]) == answered
+    assert stats["p"].between(0, 1).all() and {"r_pb", "曝光 exposure", "平均秒 mean s"} <= set(stats.columns)
+    assert isinstance(plot, Figure)
+    assert isinstance(flagged, pd.DataFrame) and list(flagged.columns) == list(stats.columns)
+    empty = trainer.on_cohort(user, "", "", "nobody", "", "", "", "", "")
+    assert empty[0] == bi("tr_no_data") and empty[1] is None
+
+
+def _file(out: tuple[Any, ...]) -> Path:
+    notice, path = out
+    assert path, notice
+    assert "assessor-export-" in str(path)
+    return Path(path)
+
+
+def test_exports_are_valid_files(trainer: TrainerPage, sessions: dict[str, str]) -> None:
+    user = _login(trainer)
+    rows = list(csv.DictReader(io.StringIO(_file(trainer.on_export_sessions(user, *NO_FILTER))
+                                           .read_text(encoding="utf-8-sig"))))
+    assert {r["session_id"] for r in rows} == set(sessions.values())
+    only = ["", "", "李梅", "", "", "", "", ""]
+    responses = list(csv.DictReader(io.StringIO(_file(trainer.on_export_responses(user, *only))
+                                                .read_text(encoding="utf-8-sig"))))
+    assert len(responses) == len(trainer.store.responses(sessions["李梅"]))
+    pdf = _file(trainer.on_export_transcript(user, sessions["李梅"]))
+    assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
+    assert "李梅" in "".join(page.extract_text() or "" for page in PdfReader(str(pdf)).pages)
+    statements = json.loads(_file(trainer.on_export_xapi(user, *NO_FILTER)).read_text(encoding="utf-8"))
+    assert len([s for s in statements if s["verb"]["id"].endswith("completed")]) == 2
+    assert all({"actor", "verb", "object"} <= set(s) for s in statements)
+    assert trainer.on_export_transcript(user, "")[0] == bi("tr_no_session")
+
+
+def test_bank_page_validation_stats_search_preview(trainer: TrainerPage) -> None:
+    user = _login(trainer)
+    notice, problems, stats = trainer.on_bank_check(user)
+    assert len(problems) == 0 and notice == bi("tr_bank_ok", n=len(trainer.bank.items))
+    assert stats["items"] == len(trainer.bank.items)
+    notice, hits = trainer.on_bank_search(user, "老人摔倒了怎么办", ["stem", "explanation"])
+    assert notice == "" and len(hits) > 0 and set(hits["类型 kind"]) <= {"stem", "explanation"}
+    assert trainer.on_bank_search(user, "   ", [])[0] == bi("tr_empty_query")
+    item = next(iter(trainer.bank.items.values()))
+    notice, zh, en, meta = trainer.on_preview(user, item.id)
+    assert item.stem.zh in zh and item.stem.en in en and item.explanation.en in en
+    assert f"a = {item.irt.a:g}" in meta and item.course_refs[0] in meta
+    unknown = trainer.on_preview(user, "<img src=x>")
+    assert "<img" not in unknown[0] and "&lt;img" in unknown[0]
+
+
+def test_bank_page_reports_problems(ctx: AppContext, tiny_bank_dir: Path) -> None:
+    ctx.store.add_trainer("teacher", PASSWORD)
+    trainer = TrainerPage(ctx)
+    user = _login(trainer)
+    (tiny_bank_dir / "items" / "cleaning.yaml").write_text("items:\n  - id: bad\n", encoding="utf-8")
+    ctx.bank.root = tiny_bank_dir  # type: ignore[misc]
+    notice, problems, _stats = trainer.on_bank_check(user)
+    assert len(problems) > 0 and notice == bi("tr_bank_problems", n=len(problems))
+    assert "items/cleaning.yaml" in set(problems["文件 file"])
+
+
+def test_search_says_loading_while_the_index_is_not_ready(trainer: TrainerPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from assessor.ui import trainer as module
+
+    user = _login(trainer)
+    release = threading.Event()
+    monkeypatch.setattr(trainer.ctx.models, "index", lambda: release.wait(5))
+    monkeypatch.setattr(module, "MODEL_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(module.call_with_timeout, "__defaults__", (0.1,))
+    try:
+        assert trainer.on_bank_search(user, "摔倒", ["stem"])[0] == bi("tr_models_loading")
+    finally:
+        release.set()
+
+
+def test_resume_by_code_shows_only_that_workers_session(seeded: tuple[AppContext, dict[str, str]]) -> None:
+    ctx, sessions = seeded
+    from assessor.ui.app import build_app
+    from assessor.ui.worker import Tab
+
+    page = build_app(ctx).worker_page
+    mine = ctx.store.get_session(sessions["李梅"])
+    other = ctx.store.get_session(sessions["王芳"])
+    assert mine is not None and other is not None
+    updates = page.on_resume(mine.resume_code, Tab(lang="zh"))
+    shown = json.dumps([v for v in updates.values() if not isinstance(v, Figure)], ensure_ascii=False, default=str)
+    assert mine.resume_code in shown
+    assert other.resume_code not in shown and "王芳" not in shown and "扶起来喝水" not in shown
+    assert other.id not in shown
+
+
+def test_build_trainer_tab_inside_the_app(seeded: tuple[AppContext, dict[str, str]]) -> None:
+    from assessor.ui.app import build_app
+
+    blocks = build_app(seeded[0])
+    config = json.dumps(blocks.get_config_file(), ensure_ascii=False, default=str)
+    assert "trainer-login-btn" in config and bi("tab_trainer") in config
