@@ -61,3 +61,22 @@ def test_composite():
     theta, se = est.composite(np.array([1.0, 1.0]))
     assert theta == pytest.approx(0.0)
     assert se == pytest.approx(np.sqrt(0.5))
+
+
+def test_ep_is_close_to_the_exact_two_domain_posterior():
+    rng = np.random.default_rng(4)
+    prior = make_prior(["a", "b"], rho=0.6)
+    obs = [Observation(d, float(rng.uniform(0.8, 2)), float(rng.normal()), 0.2, int(rng.random() < 0.6))
+           for d in ["a"] * 6 + ["b"] * 3]
+    est = estimate(prior, obs)
+    g1, g2 = np.meshgrid(GRID, GRID, indexing="ij")
+    prec = np.linalg.inv(prior.cov)
+    logp = -0.5 * (prec[0, 0] * g1**2 + 2 * prec[0, 1] * g1 * g2 + prec[1, 1] * g2**2)
+    for o in obs:
+        logp += log_lik_3pl(g1 if o.domain == "a" else g2, o.a, o.b, o.c, o.k)
+    w = np.exp(logp - logp.max())
+    w /= w.sum()
+    exact = np.array([(w * g1).sum(), (w * g2).sum()])
+    exact_sd = np.sqrt([(w * (g1 - exact[0]) ** 2).sum(), (w * (g2 - exact[1]) ** 2).sum()])
+    assert np.allclose(est.theta, exact, atol=0.03)
+    assert np.allclose(est.se, exact_sd, atol=0.03)

@@ -107,3 +107,20 @@ def test_pilot_items_are_seeded_and_unscored(small_bank):
     assert len(pilots) == 2
     assert all(small_bank.items[r.item_id].status == "pilot" for r in pilots)
     assert state.n_items <= cfg.max_items
+
+
+def test_exposure_rates_and_factor():
+    rates = select.exposure_rates({"a": 5, "b": 0, "c": 30}, 10)
+    assert rates == {"a": 0.25, "c": 1.5}  # damped by min_sessions = 20
+    assert select.exposure_rates({"a": 50}, 100) == {"a": 0.5}
+    factor = select.exposure_factor(np.array([0.0, 0.125, 0.25, 0.4]), 0.25)
+    assert factor.tolist() == [1.0, 0.5, 0.0, 0.0]
+
+
+def test_items_at_the_exposure_cap_rest(small_bank):
+    cfg = engine.EngineConfig(exposure="max_info", pilot_rate=0)
+    state = engine.start_session(small_bank, "housekeeper", 4, config=cfg)
+    top = engine.next_item(small_bank, state).id
+    capped = engine.start_session(small_bank, "housekeeper", 4, config=cfg, exposure_rates={top: 0.3, "zzz-0001": 0.9})
+    assert capped.exposure == {top: 0.3}
+    assert engine.next_item(small_bank, capped).id != top

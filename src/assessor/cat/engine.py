@@ -30,6 +30,7 @@ from assessor.cat.prior import Prior, make_prior
 from assessor.cat.scoring import Score, score_response
 
 Band = Literal["below", "at", "above"]
+_EXPOSURE_CACHE: dict[tuple[int, int], tuple[dict[str, float], select.BankArrays, np.ndarray]] = {}
 
 
 class EngineError(ValueError):
@@ -122,6 +123,21 @@ class SessionState(BaseModel):
     cov: list[list[float]]
     finished: bool = False
     stop_reason: str | None = None
+    def exposure_array(self, arrays: select.BankArrays) -> np.ndarray:
+        """`exposure` as an array aligned with the bank arrays (cached: the engine never mutates the dict)."""
+        key = (id(arrays), id(self.exposure))
+        hit = _EXPOSURE_CACHE.get(key)
+        if hit is not None and hit[0] is self.exposure and hit[1] is arrays:
+            return hit[2]
+        out = np.zeros(len(arrays.ids))
+        for item_id, rate in self.exposure.items():
+            i = arrays.index.get(item_id)
+            if i is not None:
+                out[i] = rate
+        if len(_EXPOSURE_CACHE) >= 64:
+            _EXPOSURE_CACHE.pop(next(iter(_EXPOSURE_CACHE)))
+        _EXPOSURE_CACHE[key] = (self.exposure, arrays, out)
+        return out
 
     def to_json(self) -> str:
         return self.model_dump_json()
@@ -413,8 +429,7 @@ def _select(bank: Bank, state: SessionState, candidates: dict[str, np.ndarray]) 
         point = state.theta[domain] if cfg.info_point == "estimate" else state.cut_score
         factor = None
         if state.exposure:
-            rates = np.array([state.exposure.get(arrays.ids[i], 0.0) for i in typed])
-            factor = select.exposure_factor(rates, cfg.max_exposure)
+            factor = select.exposure_factor(state.exposure_array(arrays)[typed], cfg.max_exposure)
         index = select.choose_item(
             arrays, typed, point, rng, method=cfg.exposure, k=cfg.randomesque_k,
             progress=state.n_items / max(cfg.max_items, 1), sympson_hetter=cfg.sympson_hetter,
