@@ -281,3 +281,38 @@ def test_build_trainer_tab_inside_the_app(seeded: tuple[AppContext, dict[str, st
     blocks = build_app(seeded[0])
     config = json.dumps(blocks.get_config_file(), ensure_ascii=False, default=str)
     assert "trainer-login-btn" in config and bi("tab_trainer") in config
+
+
+@pytest.mark.slow
+def test_api_reaches_no_trainer_data_without_login(seeded: tuple[AppContext, dict[str, str]]) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    from tests.ui.conftest import launched
+
+    ctx, sessions = seeded
+    with launched(ctx) as (_blocks, url):
+        client = Client(url, verbose=False)
+        endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+        assert "/trainer_sessions" in endpoints and not any(name.endswith("_1") for name in endpoints
+                                                              if "trainer" in name)
+        calls: list[tuple[str, tuple[Any, ...]]] = [
+            ("/trainer_sessions", tuple(NO_FILTER)), ("/trainer_open", (sessions["李梅"],)),
+            ("/trainer_cohort", tuple(NO_FILTER)), ("/trainer_export_sessions", tuple(NO_FILTER)),
+            ("/trainer_export_responses", tuple(NO_FILTER)), ("/trainer_export_xapi", tuple(NO_FILTER)),
+            ("/trainer_export_transcript", (sessions["李梅"],)), ("/trainer_bank_check", ()),
+            ("/trainer_preview", (next(iter(ctx.bank.items)),)),
+        ]
+        for api_name, args in calls:
+            try:
+                out = client.predict(*args, api_name=api_name)
+            except AppError as error:  # a session id not among this browser session's choices: refused
+                assert "not in the list of choices" in str(error) and "trainer_" in api_name
+                continue
+            assert out[0] == LOGIN_NEEDED, api_name
+            shown = json.dumps(out[1:], ensure_ascii=False, default=str)
+            assert "李梅" not in shown and sessions["李梅"] not in shown, api_name
+        assert client.predict("teacher", "wrong password", api_name="/trainer_login")[0] == bi("login_failed")
+        assert client.predict(*NO_FILTER, api_name="/trainer_sessions")[0] == LOGIN_NEEDED
+        client.predict("teacher", PASSWORD, api_name="/trainer_login")
+        assert "李梅" in json.dumps(client.predict(*NO_FILTER, api_name="/trainer_sessions"), ensure_ascii=False)

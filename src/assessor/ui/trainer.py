@@ -678,13 +678,13 @@ class TrainerPage:
         login_out = [u, n, self.login_box, self.content, self.password]
         sessions_out = [n, self.sessions_table, self.session_pick]
         open_out = [n, self.header, self.messages_table, self.items_table, self.path, self.opinion_pick]
-        for trigger in (self.login_btn.click, self.password.submit):
-            trigger(self.on_login, [self.username, self.password], login_out, api_name="trainer_login").then(
+        for trigger, api in ((self.login_btn.click, {"api_name": "trainer_login"}), (self.password.submit, hidden)):
+            trigger(self.on_login, [self.username, self.password], login_out, **api).then(
                 self.on_after_login, [u, *f], sessions_out, **hidden)
         self.logout_btn.click(self.on_logout_clear, [u], [u, n, self.login_box, self.content, *self._data_outputs()],
                               **hidden)
-        for trigger in (self.apply_btn.click, self.f_search.submit):
-            trigger(self.on_sessions, [u, *f], sessions_out, api_name="trainer_sessions")
+        self.apply_btn.click(self.on_sessions, [u, *f], sessions_out, api_name="trainer_sessions")
+        self.f_search.submit(self.on_sessions, [u, *f], sessions_out, **hidden)
         self.sessions_table.select(self.on_table_select, [u], [n, self.session_pick], **hidden).then(
             self.on_open, [u, self.session_pick], open_out, **hidden)
         self.open_btn.click(self.on_open, [u, self.session_pick], open_out, api_name="trainer_open")
