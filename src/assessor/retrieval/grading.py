@@ -48,7 +48,7 @@ class GradingParams:
     """Margins above the per-point off-topic baseline (tuned for multilingual-e5; see bench/grading.py)."""
 
     strong: float = 0.06
-    weak: float = 0.02
+    weak: float = -0.02
     window: int = 2
 
 

@@ -6,6 +6,8 @@ Method (documented in the models note):
 - The description is embedded whole and clause by clause. Each domain's affinity for one query vector is the
   mean of its 3 most similar prototypes; a domain's raw score is the mean of its affinity for the whole text
   and its best affinity over the clauses (so "I cook and look after the baby" lifts both domains).
+- Each domain's mean affinity for a few neutral descriptions ("I do domestic work") is its prior
+  pull; it is subtracted, so a domain with many varied items does not win vague descriptions.
 - Raw scores sit in e5's narrow band, so they are turned into a distribution with a softmax at temperature
   ``tau`` (0.01). The role combines the role prototypes' affinity (softmaxed the same way) with the role's
   level-5 blueprint weights applied to the domain distribution.
@@ -26,6 +28,13 @@ from assessor.retrieval.embedder import Embedder
 from assessor.retrieval.text import normalise_text, split_clauses
 
 CUES_FILE = Path(__file__).with_name("placement_cues.yaml")
+# Neutral descriptions that name no domain: a domain's mean affinity for them is its prior pull (domains
+# with many, varied items match anything a little better), subtracted from every raw score.
+NEUTRAL: tuple[str, ...] = (
+    "我做家政工作。", "我在雇主家里干活。", "我想找一份家政的工作。", "我干这行好几年了。",
+    "I do domestic work.", "I work in people's homes.", "I am looking for a job in home services.",
+    "I have done this job for a few years.",
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,8 @@ class Placer:
         role_arr = np.array(role_owners)
         self.domain_groups = [np.flatnonzero(owner_arr == d) for d in range(len(self.domain_ids))]
         self.role_groups = [np.flatnonzero(role_arr == r) for r in range(len(self.role_ids))]
+        neutral = embedder.encode_queries(list(NEUTRAL))
+        self.domain_bias = _top_mean(neutral @ self.domain_vectors.T, self.domain_groups, self.params.top).mean(axis=0)
         self.role_weights = np.zeros((len(self.role_ids), len(self.domain_ids)), dtype=np.float32)
         for r, role_id in enumerate(self.role_ids):
             levels = self.bank.roles[role_id].levels
@@ -105,7 +116,7 @@ class Placer:
         queries = self.embedder.encode_queries([text, *clauses])
         p = self.params
         dom = _top_mean(queries @ self.domain_vectors.T, self.domain_groups, p.top)
-        raw = 0.5 * dom[0] + 0.5 * dom.max(axis=0)
+        raw = 0.5 * dom[0] + 0.5 * dom.max(axis=0) - self.domain_bias
         dist = _softmax(raw, p.tau)
         roles = _top_mean(queries @ self.role_vectors.T, self.role_groups, p.top)
         role_raw = 0.5 * roles[0] + 0.5 * roles.max(axis=0)
