@@ -53,11 +53,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def launched(ctx: AppContext) -> Iterator[tuple[Any, str]]:
+def launched(ctx: AppContext, *, with_trainer: bool = False) -> Iterator[tuple[Any, str]]:
     """build_app(ctx) launched on 127.0.0.1 and a free port; yields (blocks, url) and closes it."""
     from assessor.ui.app import build_app, launch_kwargs
 
-    blocks = build_app(ctx)
+    blocks = build_app(ctx, with_trainer=with_trainer)
     port = free_port()
     blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
                   **launch_kwargs(ctx))
@@ -77,7 +77,7 @@ def page(ctx: AppContext) -> Any:
     """The worker tab's handlers (components built inside a Blocks, no server)."""
     from assessor.ui.app import build_app
 
-    return build_app(ctx).worker_page
+    return build_app(ctx, with_trainer=False).worker_page
 
 
 # ------------------------------------------------------------------ browser
@@ -125,7 +125,7 @@ def browser_quiz(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserQu
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     ctx = make_context(tmp_path_factory.mktemp("browser-app"), bank_dir=SHIPPED_BANK, max_items=8)
-    with launched(ctx) as (blocks, url), sync_playwright() as p:
+    with launched(ctx, with_trainer=True) as (blocks, url), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         quiz = BrowserQuiz(url=url, ctx=ctx, blocks=blocks, browser=browser, session_id="", resume_code="",
                            worker_code="浏览器测试001")

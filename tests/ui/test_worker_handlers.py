@@ -197,14 +197,14 @@ def test_refresh_and_resume_code_continue_at_the_same_question(page: WorkerPage)
 
 def test_server_restart_continues_at_the_same_question(tmp_path: Path) -> None:
     ctx = make_context(tmp_path / "app")
-    first = build_app(ctx).worker_page
+    first = build_app(ctx, with_trainer=False).worker_page
     tab, _ = start(first)
     answer_current(first, tab)
     pending, session_id = tab.question.item_id, tab.session_id
     ctx.store.engine.dispose()
     restarted = make_context(tmp_path / "app")  # a new process: new store on the same database
     assert isinstance(restarted.store, Store) and restarted.store is not ctx.store
-    page = build_app(restarted).worker_page
+    page = build_app(restarted, with_trainer=False).worker_page
     out = page.on_load({"lang": "zh", "session_id": session_id})
     assert out[page.tab].question.item_id == pending
     out = answer_current(page, out[page.tab])
@@ -212,7 +212,7 @@ def test_server_restart_continues_at_the_same_question(tmp_path: Path) -> None:
 
 
 def test_answer_key_is_never_sent_before_the_answer(ctx: Any) -> None:
-    blocks = build_app(ctx)
+    blocks = build_app(ctx, with_trainer=False)
     page = blocks.worker_page
     bank = page.ctx.bank
     tab, out = start(page)

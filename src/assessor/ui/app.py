@@ -45,8 +45,11 @@ def trainer_module() -> ModuleType | None:
         raise
 
 
-def build_app(ctx: AppContext) -> Any:
-    """The whole web app as a `gr.Blocks` (worker tab first; the trainer tab if `assessor.ui.trainer` exists)."""
+def build_app(ctx: AppContext, *, with_trainer: bool = True) -> Any:
+    """The whole web app as a `gr.Blocks` (worker tab first; the trainer tab if `assessor.ui.trainer` exists).
+
+    `with_trainer=False` builds the worker tab alone (the worker-side tests).
+    """
     import gradio as gr
 
     from assessor.ui.worker import WorkerPage
@@ -56,7 +59,7 @@ def build_app(ctx: AppContext) -> Any:
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab(t("tab_worker", "zh") + " / " + t("tab_worker", "en"), id="worker", elem_id="tab-worker"):
                 worker.build()
-            trainer = trainer_module()
+            trainer = trainer_module() if with_trainer else None
             if trainer is not None:
                 # The trainer helper's place: build_trainer_tab(ctx) adds its own gr.Tab(s) here.
                 trainer.build_trainer_tab(ctx)

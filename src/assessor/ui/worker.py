@@ -344,14 +344,13 @@ class WorkerPage:
         updates = self._guard(tab, ask, keep_inputs=True)
         if not updates.get(self.notice):
             updates[self.ask_text] = gr.update(value="")
-            updates[self.ask_out] = self._ask_markdown(answers, tab.lang)
+            updates[self.ask_out] = gr.update(value=self._ask_markdown(answers, tab.lang), visible=tab.mode == "result")
         return updates
 
     def on_retake(self, tab: Tab) -> Updates:
         """Back to the intake for a new quiz (the finished one stays stored under its code)."""
         fresh = Tab(lang=tab.lang, role=tab.role)
         updates = self._render(fresh, new_question=True)
-        updates[self.ask_out] = ""
         return updates
 
     # ------------------------------------------------------------------ steps
@@ -447,6 +446,7 @@ class WorkerPage:
             self.quiz_box: gr.update(visible=mode == "quiz"),
             self.result_box: gr.update(visible=mode == "result"),
             self.ask_box: gr.update(visible=mode != "intake"),
+            self.ask_out: gr.update(visible=mode == "result"),  # during the quiz the answers go into the chat
             self.ask_text: gr.update(label=t("ask_bank", lang)),
             self.ask_btn: gr.update(value=t("ask_button", lang)),
             self.dont_btn: gr.update(value=t("dont_understand", lang)),
@@ -458,7 +458,7 @@ class WorkerPage:
         }
         if mode == "intake":
             u[self.chat] = []
-            u[self.ask_out] = ""
+            u[self.ask_out] = gr.update(value="", visible=False)
         else:
             u[self.chat] = self._chat(tab) + (extra_chat or [])
         u.update(self._question_updates(tab, new_question))

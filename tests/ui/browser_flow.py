@@ -1,0 +1,123 @@
+"""A worker's quiz in a real browser (chromium through playwright), in Chinese, with screenshots.
+
+Used by the session fixture `browser_quiz` (tests/ui/conftest.py); later browser tests (the trainer's)
+reuse the launched app and the finished session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+OPEN_ANSWER = "先确认安全，问清楚情况，按规范处理，及时告诉家属，做好记录。"
+HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+
+
+def visible(page: Any, selector: str) -> bool:
+    locator = page.locator(selector)
+    return locator.count() > 0 and locator.first.is_visible()
+
+
+def progress_text(page: Any) -> str:
+    return page.locator("#progress").inner_text() if visible(page, "#progress") else ""
+
+
+def wait_for_next(page: Any, before: str, timeout: float = 30_000) -> None:
+    """Wait until the question number changes or the result shows."""
+    page.wait_for_function(
+        """(before) => {
+            const result = document.querySelector('#result-md');
+            if (result && result.offsetParent !== null && result.innerText.trim().length > 0) return true;
+            const p = document.querySelector('#progress');
+            return p && p.innerText.trim().length > 0 && p.innerText !== before;
+        }""", arg=before, timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def wait_idle(page: Any) -> None:
+    page.wait_for_timeout(700)  # Gradio keeps a stream open, so "network idle" never comes
+
+
+def answer_one(page: Any) -> str:
+    """Answer the shown question like a worker: tap, tick, order or write. Returns the question type seen."""
+    if visible(page, "#open-text"):
+        page.locator("#open-text textarea").fill(OPEN_ANSWER)
+        page.click("#submit-btn")
+        return "open_scenario"
+    if visible(page, "#checks"):
+        page.locator("#checks label").first.click()
+        page.click("#submit-btn")
+        return "multiple_choice"
+    if visible(page, "#order"):
+        count = sum(1 for i in range(8) if visible(page, f"#option-{i}"))
+        for i in range(count):
+            page.click(f"#option-{i}")
+            page.wait_for_function(
+                "(i) => { const b = document.querySelector('#option-' + i); return b && b.disabled; }", arg=i,
+                timeout=15_000)
+        page.click("#submit-btn")
+        return "ordering"
+    page.click("#option-0")
+    return "choice"
+
+
+def finish_quiz_in_chinese(quiz: Any, shots: Path) -> None:
+    """Intake → quiz (refresh once mid-way) → result, all in Chinese; fills quiz.session_id/resume_code."""
+    page = quiz.new_page(viewport={"width": 900, "height": 1300}, locale="zh-CN")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(quiz.url)
+    page.wait_for_selector("#start-btn", timeout=60_000)
+    wait_idle(page)
+
+    def shot(name: str) -> None:
+        path = shots / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        quiz.screenshots.append(path)
+
+    shot("01-intake-zh")
+    page.locator("#describe textarea").fill("我在客户家打扫卫生、洗衣服，有时做饭")
+    page.click("#place-btn")
+    page.wait_for_function("() => { const m = document.querySelector('#place-msg'); "
+                           "return m && m.innerText.includes('对吗'); }", timeout=60_000)
+    page.locator("#worker-code input, #worker-code textarea").first.fill(quiz.worker_code)
+    page.locator("#role label", has_text="家务服务员").click()
+    wait_idle(page)
+    shot("02-intake-filled-zh")
+    page.click("#start-btn")
+    page.wait_for_function("() => { const p = document.querySelector('#progress'); "
+                           "return p && p.innerText.includes('第 1 题'); }", timeout=60_000)
+    wait_idle(page)
+    shot("03-first-question-zh")
+    page.click("#dont-btn")
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('换个说法')", timeout=30_000)
+    seen: set[str] = set()
+    for step in range(40):
+        if visible(page, "#result-md") and page.locator("#result-md").inner_text().strip():
+            break
+        before = progress_text(page)
+        kind = answer_one(page)
+        wait_for_next(page, before)
+        if kind not in seen:
+            seen.add(kind)
+            shot(f"04-after-{kind}-zh")
+        if step == 1:  # a refresh mid-quiz continues at the same question
+            pending = progress_text(page)
+            page.reload()
+            page.wait_for_function("(p) => { const e = document.querySelector('#progress'); "
+                                   "return e && e.innerText === p; }", arg=pending, timeout=60_000)
+            shot("05-after-refresh-zh")
+            page.locator("#ask-text textarea, #ask-text input").first.fill(HOSTILE)
+            page.click("#ask-btn")
+            page.wait_for_function("() => document.querySelector('#chat').innerText.includes('onerror')",
+                                   timeout=30_000)
+            shot("06-html-shown-as-text-zh")
+    page.wait_for_selector("#radar", timeout=30_000)
+    wait_idle(page)
+    shot("07-result-zh")
+    quiz.page = page
+    quiz.dialogs = dialogs
+    quiz.kinds = seen
+    rows = [s for s, w in quiz.ctx.store.list_sessions() if w.code == quiz.worker_code]
+    assert rows, "the browser session was not stored"
+    quiz.session_id, quiz.resume_code = rows[0].id, rows[0].resume_code

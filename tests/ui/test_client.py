@@ -1,0 +1,56 @@
+"""`gradio_client` against the launched app (127.0.0.1, a free port): a whole worker session, refresh by the
+browser-stored pointer, an unknown resume code, and bad input through the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.ui.drive import WorkerClient
+from tests.ui.conftest import launched, make_context
+
+pytestmark = pytest.mark.slow
+
+
+def test_worker_session_through_gradio_client(tmp_path: Path) -> None:
+    ctx = make_context(tmp_path / "app")
+    with launched(ctx) as (_blocks, url):
+        worker = WorkerClient(url, seed=1)
+        first = worker.load()
+        assert first["mode"] == "intake" and first["lang"] == "zh"
+        screen = worker.start("客户端001", role="housekeeper", level=5)
+        assert screen["mode"] == "quiz" and screen["question"]["number"] == 1
+        session_id = screen["session_id"]
+        screen = worker.answer(screen)
+        # a refresh: a new browser session with the stored pointer continues at the same question
+        other = WorkerClient(url)
+        again = other.load({"lang": "zh", "session_id": session_id})
+        assert again["question"]["item_id"] == screen["question"]["item_id"]
+        for _ in range(40):
+            if screen["mode"] != "quiz":
+                break
+            screen = worker.answer(screen)
+        assert screen["mode"] == "result" and screen["result"]["pdf"] is True
+        assert len(ctx.store.responses(session_id)) == worker.answers
+        # the stored result by its code, in English
+        stranger = WorkerClient(url)
+        stranger.call("/set_language", "en")
+        shown = stranger.call("/resume", screen["resume_code"])
+        assert shown["mode"] == "result" and shown["lang"] == "en"
+        assert "not" in shown["result"]["readiness"] or "ready" in shown["result"]["readiness"]
+
+
+def test_bad_input_through_the_api(tmp_path: Path) -> None:
+    ctx = make_context(tmp_path / "app")
+    with launched(ctx) as (_blocks, url):
+        worker = WorkerClient(url)
+        worker.load()
+        assert "没有找到这个继续码" in worker.call("/resume", "ZZZZ9999")["notice"]
+        assert "姓名或工号" in worker.call("/start", "", "housekeeper", 5, None, [])["notice"]
+        screen = worker.start("w", role="housekeeper", level=5)
+        for bad in ("", "x" * 3000, "<script>alert(1)</script>"):
+            out = worker.call("/ask", bad)
+            assert "<script" not in str(out)
+        assert "还没有" in worker.call("/ask", "")["notice"]
+        assert screen["mode"] == "quiz"
