@@ -17,7 +17,8 @@ import pytest
 
 from assessor.ui.context import AppContext
 from assessor.ui.trainer import bi
-from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, chromium_available, launched, make_context
+from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, chromium_available, make_context
+from tests.ui.test_trainer import launched_app
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +73,7 @@ def quiz(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
     ctx = make_context(tmp_path_factory.mktemp("trainer-browser"))
     session_id = _finish_in_chinese(ctx, "浏览器学员007")
-    with launched(ctx) as (_blocks, url), sync_playwright() as p:
+    with launched_app(ctx) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield Quiz(url=url, ctx=ctx, browser=browser, session_id=session_id, worker_code="浏览器学员007")

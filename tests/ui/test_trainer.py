@@ -3,9 +3,11 @@ transcript, path plot, cohort statistics, exports, the bank page, and that a wor
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from pypdf import PdfReader
 
 from assessor.ui.context import AppContext
 from assessor.ui.trainer import TrainerPage, bi, make_filter
-from tests.ui.conftest import make_context
+from tests.ui.conftest import free_port, make_context
 
 PASSWORD = "correct horse 42"
 NO_FILTER: list[Any] = ["", "", "", "", "", "", "", ""]  # centre, role, worker, from, to, level, status, search
@@ -65,6 +67,21 @@ def _login(page: TrainerPage) -> str:
     user, notice, *_ = page.on_login("teacher", PASSWORD)
     assert user == "teacher" and "teacher" in notice
     return str(user)
+
+
+@contextlib.contextmanager
+def launched_app(ctx: AppContext) -> Iterator[str]:
+    """The whole app (worker and trainer tabs) on 127.0.0.1 and a free port; yields its URL."""
+    from assessor.ui.app import build_app, launch_kwargs
+
+    blocks = build_app(ctx)
+    port = free_port()
+    blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                  **launch_kwargs(ctx))
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        blocks.close()
 
 
 LOGIN_NEEDED = bi("login_needed")
@@ -288,10 +305,8 @@ def test_api_reaches_no_trainer_data_without_login(seeded: tuple[AppContext, dic
     from gradio_client import Client
     from gradio_client.exceptions import AppError
 
-    from tests.ui.conftest import launched
-
     ctx, sessions = seeded
-    with launched(ctx) as (_blocks, url):
+    with launched_app(ctx) as url:
         client = Client(url, verbose=False)
         endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
         assert "/trainer_sessions" in endpoints and not any(name.endswith("_1") for name in endpoints

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import gradio as gr
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from assessor.bank.load import check_bank
 from assessor.bank.schema import LEVELS, Item
@@ -197,6 +198,7 @@ def path_plot(ctx: AppContext, responses: Sequence[Response], cut: float | None 
     rows = math.ceil(n / cols)
     fig = _figure(9, 2.6 * rows + 0.6)
     font = _font_rc()
+    last = max(r.seq for r in responses)
     for index, (domain, rs) in enumerate(sorted(by_domain.items())):
         ax: Any = fig.add_subplot(rows, cols, index + 1)
         xs = [r.seq for r in rs]
@@ -208,8 +210,10 @@ def path_plot(ctx: AppContext, responses: Sequence[Response], cut: float | None 
         ax.set_ylim(-4, 4)
         ax.set_xlabel("#", fontsize=9)
         ax.set_ylabel("θ ± SE", fontsize=9)
+        ax.set_xlim(0.5, last + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.95))  # room at the top for the component's label
     return fig
 
 
@@ -390,13 +394,14 @@ class TrainerPage:
         role_name = f"{role.name.zh} / {role.name.en}" if role else session.role
         ready = "" if session.ready is None else ("是 yes" if session.ready else "否 no")
         return "\n\n".join([
-            f"### {plain(worker.code)} · {plain(worker.display_name)}",
+            f"### {plain(worker.code)}" + (f" · {plain(worker.display_name)}"
+                                           if worker.display_name and worker.display_name != worker.code else ""),
             f"**工种 role:** {safe_markdown(role_name)} · **目标 target:** L{session.target_level} · "
             f"**状态 status:** {session.status} · **语言 language:** {session.language}",
-            f"**开始 started:** {_when(session.started_at)} UTC · **结束 ended:** {_when(session.ended_at) or '-'} · "
+            f"**开始 started:** {_when(session.started_at)} UTC · **结束 ended:** {_when(session.ended_at) or '无 none'} · "
             f"**结果码 code:** {session.resume_code} · **题库 bank:** {session.bank_version}",
-            f"**达到等级 level reached:** {session.level_reached if session.level_reached is not None else '-'} · "
-            f"**达标 ready:** {ready or '-'} · **中心 centre:** {plain(session.centre)}",
+            f"**达到等级 level reached:** {session.level_reached if session.level_reached is not None else '无 none'}"
+            f" · **达标 ready:** {ready or '无 none'} · **中心 centre:** {plain(session.centre)}",
         ])
 
     def _cut(self, session: AssessmentSession) -> float | None:
