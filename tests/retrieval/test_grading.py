@@ -41,3 +41,13 @@ def test_non_open_items_are_refused(grader, tiny_bank) -> None:
 def test_bands() -> None:
     assert [score_band(s) for s in (0, 0.24, 0.25, 0.5, 0.74, 0.75, 1)] == [
         "none", "none", "partial", "partial", "partial", "full", "full"]
+
+
+def test_chinese_keywords_tolerate_inserted_characters() -> None:
+    from assessor.retrieval.grading import _keyword_in
+
+    assert _keyword_in("先别急着扶他", ["别扶"]) == "别扶"
+    assert _keyword_in("通知他家里人", ["家人"]) == "家人"
+    assert _keyword_in("别，扶他起来", ["别扶"]) is None  # not across punctuation
+    assert _keyword_in("call an ambulance", ["ambulance"]) == "ambulance"
+    assert _keyword_in("ambulances", ["ambulance"]) is None

@@ -12,7 +12,8 @@ Method (documented in the models note):
    similarity minus that baseline.
 4. A point is matched when its best span has margin >= ``strong`` (and does not drop a prohibition the point
    states: a point that says "do not lift" is never matched on similarity alone by "lift him up at once"), or
-   when a span contains one of the point's keywords (either language) and has margin >= ``weak``.
+   when a span contains one of the point's keywords (either language; a Chinese keyword may have up to two
+   characters inserted, "别扶" ~ "别急着扶") and has margin >= ``weak``.
 5. The score is matched weight / total weight (the partial-credit fraction the engine uses).
 """
 
@@ -115,9 +116,22 @@ def _keyword_in(span: str, keywords: Sequence[str]) -> str | None:
         if re.search(r"[A-Za-z0-9]", kw) and not re.search(r"[\u3400-\u9fff]", kw):
             if re.search(rf"(?<![a-z0-9]){re.escape(kw)}(?![a-z0-9])", lowered):
                 return keyword
-        elif kw in lowered:
+        elif kw in lowered or _loose_cjk(kw).search(lowered):
             return keyword
     return None
+
+
+def _loose_cjk(keyword: str) -> re.Pattern[str]:
+    """A Chinese keyword with up to two other characters (not punctuation) between its characters, so
+    "别扶" finds "别急着扶" and "家人" finds "家里人"."""
+    pattern = _LOOSE.get(keyword)
+    if pattern is None:
+        parts = [re.escape(ch) for ch in keyword]
+        pattern = _LOOSE[keyword] = re.compile(r"[^，。；、,.;!?！？\s]{0,2}".join(parts))
+    return pattern
+
+
+_LOOSE: dict[str, re.Pattern[str]] = {}
 
 
 class Grader:
