@@ -254,9 +254,10 @@ def item_preview(ctx: AppContext, item: Item, lang: str) -> str:
         order = " → ".join(str(item.option_ids.index(k) + 1) for k in key if k in item.option_ids)
         lines += ["", f"**{'正确顺序' if lang == 'zh' else 'Correct order'}:** {order}"]
     elif item.options:
-        lines += [f"- {'✅' if o.id in key else '◻️'} {o.id}. {safe_markdown(o.text(lang))}" for o in item.options]
-    for point in item.rubric:
-        lines.append(f"- 📝 {safe_markdown(point.text(lang))} (×{point.weight:g})")
+        lines += [f"- {'**✓**' if o.id in key else '○'} {o.id}. {safe_markdown(o.text(lang))}" for o in item.options]
+    if item.rubric:
+        lines.append(f"**{'评分要点' if lang == 'zh' else 'Rubric points'}:**")
+        lines += [f"- {safe_markdown(p.text(lang))} (×{p.weight:g})" for p in item.rubric]
     lines += ["", f"**{'解析' if lang == 'zh' else 'Explanation'}:** {safe_markdown(item.explanation.get(lang))}"]
     return "\n".join(lines)
 
@@ -275,12 +276,13 @@ def item_meta(ctx: AppContext, item: Item) -> str:
     lines.append("**课程 course refs:**")
     for ref in item.course_refs:
         found = ctx.bank.unit_title(ref)
-        if found is None or found[1] is None:
-            lines.append(f"- {safe_markdown(ref)}")
-        else:
+        text = f"- {safe_markdown(ref)}"
+        if found is not None:
             course, unit = found
-            lines.append(f"- {safe_markdown(ref)}: {safe_markdown(course.title.zh)} / {safe_markdown(course.title.en)}"
-                         f" · {safe_markdown(unit.title.zh)} / {safe_markdown(unit.title.en)}")
+            text += f": {safe_markdown(course.title.zh)} / {safe_markdown(course.title.en)} ({course.hours:g} h)"
+            if unit is not None:
+                text += f" · {safe_markdown(unit.title.zh)} / {safe_markdown(unit.title.en)}"
+        lines.append(text)
     origin = ctx.bank.origins.get(f"item:{item.id}")
     if origin is not None:
         lines.append(f"**文件 file:** `{origin.file}:{origin.line}`")
