@@ -96,16 +96,21 @@ def _units(course: Course, domain_result: DomainResult) -> list[UnitPick]:
     return sorted(picks, key=lambda p: (-p.match_score, order[p.unit_id]))
 
 
-def _reason(bank: Bank, dr: DomainResult, course: Course, target: int, kind: str, units: list[UnitPick]) -> dict[str, str]:
+def _reason(
+    bank: Bank, dr: DomainResult, course: Course, target: int, kind: str, units: list[UnitPick], first: bool
+) -> dict[str, str]:
     name = _domain_name(bank, dr.domain)
     tl = _level_name(target)
     cl = _level_name(course.level)
     missed = sum(1 for e in dr.evidence if not e.correct)
     n = len(dr.evidence)
     matched = [u for u in units if u.match_score > 0][:2]
-    if kind == "gap":
+    if kind == "gap" and first:
         zh = f"“{name['zh']}”是你离{tl['zh']}最需要补的方面"
         en = f"{name['en']} is where you are furthest from {tl['en']}"
+    elif kind == "gap":
+        zh = f"“{name['zh']}”也还没达到{tl['zh']}"
+        en = f"{name['en']} is also not yet at {tl['en']}"
     else:
         zh = f"“{name['zh']}”已接近{tl['zh']}，但还不够稳"
         en = f"{name['en']} is close to {tl['en']} but not yet secure"
@@ -150,7 +155,7 @@ def recommend(bank: Bank, results: SessionResults, *, max_courses: int = 5, bord
                 hours=course.hours,
                 title={"zh": course.title.zh, "en": course.title.en},
                 units=units,
-                reason=_reason(bank, dr, course, target, kind, units),
+                reason=_reason(bank, dr, course, target, kind, units, first=not out),
                 kind=kind,
                 priority=len(out) + 1,
                 missed_items=[e.item_id for e in dr.evidence if not e.correct],

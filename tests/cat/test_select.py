@@ -124,3 +124,13 @@ def test_items_at_the_exposure_cap_rest(small_bank):
     capped = engine.start_session(small_bank, "housekeeper", 4, config=cfg, exposure_rates={top: 0.3, "zzz-0001": 0.9})
     assert capped.exposure == {top: 0.3}
     assert engine.next_item(small_bank, capped).id != top
+
+
+def test_composite_gain_can_redirect_the_domain():
+    shares = {"a": 0.5, "b": 0.5}
+    kwargs = dict(available={"a", "b"}, decided=set(), min_per_domain={"a": 0, "b": 0}, max_per_domain={"a": 9, "b": 9})
+    base = select.choose_domain(["a", "b"], shares, {"a": 2, "b": 2}, {"a": 0.0, "b": 0.0}, {"a": 0.5, "b": 0.5}, 0.0, **kwargs)
+    assert base == "a"  # tie broken by order
+    steered = select.choose_domain(["a", "b"], shares, {"a": 2, "b": 2}, {"a": 0.0, "b": 0.0}, {"a": 0.5, "b": 0.5}, 0.0,
+                                   composite_gain={"b": 0.3}, **kwargs)
+    assert steered == "b"

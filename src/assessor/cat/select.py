@@ -171,8 +171,13 @@ def choose_domain(
     min_per_domain: Mapping[str, int],
     max_per_domain: Mapping[str, int],
     balance_weight: float = 0.1,
+    composite_gain: Mapping[str, float] | None = None,
 ) -> str | None:
-    """The next domain by the priority index in the module docstring (None when no domain has room)."""
+    """The next domain by the priority index in the module docstring (None when no domain has room).
+
+    `composite_gain` (optional, ≥ 0 per domain) is added to the priority: the engine passes
+    κ · P(readiness misclassified) · (Vw)_d² / max (Vw)², the marginal drop in the composite's variance
+    per unit of information in domain d (∂(wᵀVw)/∂τ_d = −(Vw)_d²)."""
     n = sum(counts.get(d, 0) for d in domains)
     room = [d for d in domains if d in available and counts.get(d, 0) < max_per_domain[d]]
     if not room:
@@ -184,7 +189,8 @@ def choose_domain(
 
     def priority(d: str) -> tuple[float, float, int]:
         deficit = shares[d] * (n + 1) - counts.get(d, 0)
-        return (p_misclassified(theta[d], se[d], cut) + balance_weight * deficit, shares[d], -domains.index(d))
+        gain = composite_gain.get(d, 0.0) if composite_gain else 0.0
+        return (p_misclassified(theta[d], se[d], cut) + balance_weight * deficit + gain, shares[d], -domains.index(d))
 
     return max(pool, key=priority)
 
