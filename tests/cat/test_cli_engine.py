@@ -60,3 +60,35 @@ def test_calibrate_from_jsonl_dry_run_and_apply(tmp_path):
     reloaded = load_bank(bank_dir)
     assert reloaded.items[items[0].id].irt.source == "calibrated"
     assert reloaded.items[items[0].id].irt.b < bank.items[items[0].id].irt.b  # 90 % right: easier
+
+
+def test_calibrate_reads_the_store(tmp_path, monkeypatch):
+    from assessor.bank.load import load_bank
+    from assessor.store import Store
+
+    bank_dir = tmp_path / "bank"
+    (bank_dir / "items").mkdir(parents=True)
+    for name in ("domains.yaml", "roles.yaml", "courses.yaml"):
+        shutil.copy(BANK / name, bank_dir / name)
+    smallest = min((BANK / "items").glob("*.yaml"), key=lambda f: f.stat().st_size)
+    shutil.copy(smallest, bank_dir / "items" / smallest.name)
+    try:
+        bank = load_bank(bank_dir)
+    except Exception:
+        pytest.skip("shipped bank does not load")
+    item = next(i for i in bank.items.values() if i.type == "single_choice")
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    worker = store.get_or_create_worker("w1")
+    rng = np.random.default_rng(1)
+    for _ in range(60):
+        session = store.create_session(worker, role="housekeeper", target_level=4, bank_version="x",
+                                       engine_settings={}, state={})
+        k = int(rng.random() < 0.85)
+        store.record_answer(session.id, item_id=item.id, item_version=1, item_params={}, domain=item.domain,
+                            level=item.level, item_type=item.type, answer="a", score=float(k), category=k,
+                            correct=bool(k), pilot=False, theta={}, se={}, state={})
+    monkeypatch.setattr("assessor.store.open_store", lambda url=None: store)
+    result = runner.invoke(app, ["calibrate", "--bank", str(bank_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["persons"] == 60 and report["items_calibrated"] == 1
