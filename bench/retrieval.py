@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -33,9 +34,10 @@ def main() -> None:
     bank = load_bank(get_settings().bank_dir)
     embedder = get_embedder(args.embedder)
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), time.process_time()
         index = BankIndex.load_or_build(bank, embedder, Path(tmp))
         build = time.perf_counter() - start
+        build_cpu = time.process_time() - cpu0
         start = time.perf_counter()
         cached = BankIndex.load_or_build(bank, embedder, Path(tmp))
         load = time.perf_counter() - start
@@ -44,16 +46,20 @@ def main() -> None:
     queries = [pool[i % len(pool)] for i in range(args.queries)]
     index.search(queries[0], k=5)  # warm up
     times = []
+    cpu_start = time.process_time()
     for query in queries:
         t = time.perf_counter()
         index.search(query, k=5, kinds=("explanation", "unit"), exclude_item_ids=("saf-0005",))
         times.append((time.perf_counter() - t) * 1000)
+    cpu_ms = (time.process_time() - cpu_start) * 1000 / len(queries)
     times.sort()
     print(f"retrieval ({embedder.model_id}; bank {bank.version}: {len(bank.items)} items, "
           f"{len(index.entries)} passages)")
-    print(f"  index build      {build:.1f} s  ({len(index.entries) / build:.0f} passages/s); cached load {load * 1000:.0f} ms")
+    print(f"  index build      {build:.1f} s  ({len(index.entries) / build:.0f} passages/s; CPU {build_cpu:.1f} s over all threads); cached load {load * 1000:.0f} ms")
     print(f"  query (encode + search + filter), {len(times)} queries: mean {statistics.mean(times):.1f} ms, "
-          f"median {times[len(times) // 2]:.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms")
+          f"median {times[len(times) // 2]:.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms; "
+          f"CPU {cpu_ms:.1f} ms/query")
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures scale with other load)")
 
 
 if __name__ == "__main__":

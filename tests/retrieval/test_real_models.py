@@ -88,3 +88,16 @@ def test_grading_sanity_zh_en_and_hostile(e5, shipped_bank) -> None:
     assert hostile.score == 0 and "instruction_ignored" in hostile.flags
     assert grader.grade(item, "").score == 0
 
+
+
+def test_e5_conversion_matches_the_c_engine(e5, tmp_path: Path) -> None:
+    """The converted sentence-transformers folder gives the C engine's vectors (cosine >= 0.999)."""
+    from assessor.retrieval.convert import convert_e5
+    from assessor.retrieval.embedder import SentenceTransformerEmbedder
+    from assessor.settings import load_settings
+
+    folder = convert_e5(load_settings(data_dir=tmp_path))
+    st = SentenceTransformerEmbedder(folder, "query: ", "passage: ")
+    texts = ["老人摔倒后怎么办", "84消毒液怎么稀释？", "I look after an old lady with dementia", "Ｆｕｌｌ  width"]
+    assert ((st.encode_queries(texts) * e5.encode_queries(texts)).sum(axis=1) >= 0.999).all()
+    assert ((st.encode_passages(texts) * e5.encode_passages(texts)).sum(axis=1) >= 0.999).all()
