@@ -126,9 +126,14 @@ def test_every_handler_returns_only_the_login_message_without_login(trainer: Tra
 
 
 def test_logout_clears_everything(trainer: TrainerPage) -> None:
+    import gradio as gr
+
+    with gr.Blocks():
+        trainer.build()
     user = _login(trainer)
-    out = trainer.on_logout(user)
+    out = trainer.on_logout_clear(user)
     assert out[0] is None and out[1] == bi("tr_logged_out") and out[3]["visible"] is False
+    assert len(out) == 4 + len(trainer._data_outputs()) and all(v is None for v in out[4:])
 
 
 def test_sessions_list_filter_and_search(trainer: TrainerPage, sessions: dict[str, str]) -> None:
@@ -269,7 +274,6 @@ def test_search_says_loading_while_the_index_is_not_ready(trainer: TrainerPage, 
     release = threading.Event()
     monkeypatch.setattr(trainer.ctx.models, "index", lambda: release.wait(5))
     monkeypatch.setattr(module, "MODEL_WAIT_SECONDS", 0.1)
-    monkeypatch.setattr(module.call_with_timeout, "__defaults__", (0.1,))
     try:
         assert trainer.on_bank_search(user, "摔倒", ["stem"])[0] == bi("tr_models_loading")
     finally:

@@ -295,11 +295,12 @@ def _export_path(name: str) -> Path:
     return folder / f"{name}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
-def call_with_timeout(fn: Callable[[], T], seconds: float = MODEL_WAIT_SECONDS) -> T:
-    """Run `fn` (e.g. a model that may still be loading) but give up waiting after `seconds` (TimeoutError)."""
+def call_with_timeout(fn: Callable[[], T], seconds: float | None = None) -> T:
+    """Run `fn` (e.g. a model that may still be loading) but give up waiting after `seconds` (default
+    MODEL_WAIT_SECONDS) with TimeoutError; the call itself goes on and finishes the loading."""
     future = _pool.submit(fn)
     try:
-        return future.result(timeout=seconds)
+        return future.result(timeout=MODEL_WAIT_SECONDS if seconds is None else seconds)
     except FutureTimeout as error:
         raise TimeoutError from error
 
@@ -438,11 +439,11 @@ class TrainerPage:
             if response is None or item is None:
                 raise Problem(bi("tr_no_free_text"))
             lang = "zh" if session.language == "zh" else "en"
-            try:
-                decision = call_with_timeout(lambda: self.ctx.models.lm().second_opinion(
-                    item, _answer_text(response.answer), lang))
+            try:  # the service may still be loading; the generation itself is bounded by the backend
+                service = call_with_timeout(self.ctx.models.lm)
             except TimeoutError as error:
                 raise Problem(bi("tr_models_loading")) from error
+            decision = service.second_opinion(item, _answer_text(response.answer), lang)
             text = (f"**{bi('tr_opinion')} ({bi('tr_not_a_score')})**\n\n{plain(decision.text_shown)}\n\n"
                     f"_来源 source: {SOURCE_NAMES.get(decision.source, decision.source)} · "
                     f"原因 why: {plain(decision.reason)}_")
