@@ -105,6 +105,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "pdf_unavailable": {"zh": "报告暂时生成不了，请记下结果码，稍后再下载。", "en": "The report could not be made right now; keep your result code and try later."},
     "ask_answers": {"zh": "题库里的相关内容：", "en": "From the question bank:"},
     "chat_label": {"zh": "对话", "en": "Conversation"},
+    "years_lt1": {"zh": "不到1年", "en": "Under 1 year"},
+    "years_1_3": {"zh": "1到3年", "en": "1–3 years"},
+    "years_3_8": {"zh": "3到8年", "en": "3–8 years"},
+    "years_8": {"zh": "8年以上", "en": "8 years or more"},
     "lang_zh": {"zh": "中文", "en": "中文"},
     "lang_en": {"zh": "English", "en": "English"},
     # --- trainer ---

@@ -108,8 +108,8 @@ class WorkerPage:
                                        elem_classes=["big-choices"])
             self.level_radio = gr.Radio(self._all_levels(lang), label=t("ask_level", lang), elem_id="level",
                                         elem_classes=["big-choices"])
-            self.years_box = gr.Number(None, label=t("ask_years", lang), minimum=0, maximum=60, precision=0,
-                                       elem_id="years")
+            self.years_box = gr.Radio(years_choices(lang), value=None, label=t("ask_years", lang), elem_id="years",
+                                      elem_classes=["big-choices"])
             self.describe_box = gr.Textbox(label=t("ask_describe", lang), lines=2, max_lines=6, elem_id="describe")
             self.place_btn = gr.Button(t("place_button", lang), elem_id="place-btn")
             self.place_msg = gr.Markdown("", elem_id="place-msg", elem_classes=["big-text"])
@@ -433,7 +433,7 @@ class WorkerPage:
             self.role_radio: gr.update(label=t("ask_role", lang), choices=self.assessment.roles(lang),
                                        **_value_if(set_lang or mode != "intake", tab.role)),
             self.level_radio: gr.update(label=t("ask_level", lang), choices=self._level_choices(tab)),
-            self.years_box: gr.update(label=t("ask_years", lang)),
+            self.years_box: gr.update(label=t("ask_years", lang), choices=years_choices(lang)),
             self.describe_box: gr.update(label=t("ask_describe", lang)),
             self.place_btn: gr.update(value=t("place_button", lang)),
             self.place_domains: gr.update(label=t("place_domains", lang),
@@ -562,6 +562,14 @@ class WorkerPage:
         lines += [f"- {safe_markdown(a.get('text', ''))} ({safe_markdown(t('ask_source', lang, source=a.get('ref', '')))})"
                   for a in answers]
         return "\n".join(lines)
+
+
+YEARS = (("years_lt1", 0.5), ("years_1_3", 2.0), ("years_3_8", 5.0), ("years_8", 10.0))
+
+
+def years_choices(lang: str) -> list[tuple[str, float]]:
+    """Years in this work as a few big buttons (optional; the middle of each band is what the engine gets)."""
+    return [(t(key, lang), years) for key, years in YEARS]
 
 
 def screen_summary(tab: Tab, notice: str = "") -> dict[str, Any]:
