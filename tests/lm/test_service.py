@@ -72,3 +72,10 @@ def test_hostile_input_changes_no_score(settings, tiny_bank, hashing) -> None:
     assert opinion.source == "bank"  # the model's score claim never reaches the worker
     assert "<<<" in fake.prompts[0][1]["content"]  # the worker's text is quoted as data
     assert grader.grade(item, hostile).score == before == pytest.approx(1 / 3)
+
+
+def test_rephrase_of_an_open_item_may_not_use_rubric_keywords(settings, tiny_bank, hashing) -> None:
+    item = tiny_bank.items["saf-0005"]
+    fake = FakeGenerator(["An older man fell and his leg hurts. Would you call 120? What do you do?"])
+    decision = LMService(settings, generator=fake, embedder=hashing).rephrase(item, "en")
+    assert decision.source == "bank" and decision.reason.startswith("leak")

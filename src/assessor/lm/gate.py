@@ -8,7 +8,7 @@ Checks, in order (the first failure is the recorded reason):
 4. ``score_claim``: worker-facing text never talks about marks or scores (the engine alone scores).
 5. ``leak`` (before the worker has answered): no text of the key (correct option, rubric point), no key
    letter ("the answer is B", "选B"), and the text is not markedly closer to the correct option than to every
-   distractor (embedding similarity, margin 0.03).
+   distractor (embedding similarity, margin 0.03); for open items, no rubric keyword absent from the stem.
 6. ``ungrounded``: the best similarity of the text to its source texts exceeds its best similarity to a set of
    neutral off-topic anchors by at least ``margin`` (default 0.02 for e5, settings.gate_grounding_margin).
    e5 similarities sit in a narrow band, so the gate compares with a baseline rather than a fixed threshold.
@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 
 from assessor.retrieval.embedder import Embedder
-from assessor.retrieval.text import detect_lang, normalise_text
+from assessor.retrieval.text import detect_lang, find_keyword, normalise_text
 
 Source = Literal["model", "bank"]
 
@@ -112,7 +112,7 @@ class Gate:
     def check(self, candidate: str | None, *, lang: str, fallback: str, sources: Sequence[str], use: str = "",
               forbidden: Sequence[str] = (), distractors: Sequence[str] = (), before_answer: bool = False,
               min_chars: int = 8, max_chars: int = 400, worker_facing: bool = True, must_ask: bool = False,
-              margin: float | None = None) -> GateDecision:
+              margin: float | None = None, forbidden_keywords: Sequence[str] = ()) -> GateDecision:
         """The decision for one generated text; `fallback` (authored text) is shown when any check fails."""
         checks: dict[str, float | bool | str] = {}
 
@@ -143,6 +143,10 @@ class Gate:
                 return reject("leak: names the answer")
             if any(_contains_phrase(text, phrase) for phrase in forbidden):
                 return reject("leak: contains the answer text")
+            keyword = find_keyword(normalise_text(text).lower(), [k for k in forbidden_keywords if len(k) >= 2])
+            if keyword:
+                checks["keyword"] = keyword
+                return reject("leak: uses a rubric keyword")
             if forbidden and distractors:
                 key_sim = float((self.embedder.encode_passages(list(forbidden)) @ vec).max())
                 other_sim = float((self.embedder.encode_passages(list(distractors)) @ vec).max())

@@ -51,6 +51,7 @@ class Task:
     audience: str = "worker"
     must_ask: bool = False
     grounding_margin: float | None = None
+    forbidden_keywords: list[str] = field(default_factory=list)
 
 
 def asks_something(text: str) -> bool:
@@ -89,10 +90,12 @@ def rephrase(item: Item, lang: str) -> Task:
         f"Question: {stem}"
     )
     forbidden = [] if item.type == "true_false" else answer_texts(item, lang)
+    stems = (item.stem.zh + " " + item.stem.en).lower()
+    keywords = [kw for p in item.rubric for kw in (*p.keywords.zh, *p.keywords.en) if kw.lower() not in stems]
     return Task("rephrase", lang, [_system(lang), {"role": "user", "content": user}], fallback=stem,
                 sources=[item.stem.zh, item.stem.en], forbidden=forbidden, before_answer=True,
                 min_chars=6 if lang == "zh" else 15, max_chars=160 if lang == "zh" else 320, max_tokens=80,
-                must_ask=asks_something(stem), grounding_margin=REPHRASE_MARGIN)
+                must_ask=asks_something(stem), grounding_margin=REPHRASE_MARGIN, forbidden_keywords=keywords)
 
 
 def feedback(item: Item, lang: str, correct: bool, answer: str | Sequence[str] | None = None) -> Task:

@@ -83,7 +83,7 @@ class LMService:
             text, lang=task.lang, fallback=task.fallback, sources=task.sources, use=task.use,
             forbidden=task.forbidden, distractors=distractors, before_answer=task.before_answer,
             min_chars=task.min_chars, max_chars=task.max_chars, worker_facing=task.audience == "worker",
-            must_ask=task.must_ask, margin=task.grounding_margin,
+            must_ask=task.must_ask, margin=task.grounding_margin, forbidden_keywords=task.forbidden_keywords,
         )
 
     def rephrase(self, item: Item, lang: str) -> GateDecision:

@@ -19,16 +19,21 @@ Method (documented in the models note):
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from assessor.bank.schema import Item, RubricPoint
 from assessor.retrieval.embedder import Embedder
-from assessor.retrieval.text import detect_lang, has_negation, is_instruction, normalise_text, spans
+from assessor.retrieval.text import (
+    detect_lang,
+    find_keyword,
+    has_negation,
+    is_instruction,
+    normalise_text,
+    spans,
+)
 
 ANCHORS: tuple[str, ...] = (
     "今天天气很好，我想出去走走。",
@@ -107,31 +112,8 @@ def score_band(score: float) -> str:
     return "full"
 
 
-def _keyword_in(span: str, keywords: Sequence[str]) -> str | None:
-    lowered = span.lower()
-    for keyword in keywords:
-        kw = normalise_text(keyword).lower()
-        if not kw:
-            continue
-        if re.search(r"[A-Za-z0-9]", kw) and not re.search(r"[\u3400-\u9fff]", kw):
-            if re.search(rf"(?<![a-z0-9]){re.escape(kw)}(?![a-z0-9])", lowered):
-                return keyword
-        elif kw in lowered or _loose_cjk(kw).search(lowered):
-            return keyword
-    return None
+_keyword_in = find_keyword
 
-
-def _loose_cjk(keyword: str) -> re.Pattern[str]:
-    """A Chinese keyword with up to two other characters (not punctuation) between its characters, so
-    "别扶" finds "别急着扶" and "家人" finds "家里人"."""
-    pattern = _LOOSE.get(keyword)
-    if pattern is None:
-        parts = [re.escape(ch) for ch in keyword]
-        pattern = _LOOSE[keyword] = re.compile(r"[^，。；、,.;!?！？\s]{0,2}".join(parts))
-    return pattern
-
-
-_LOOSE: dict[str, re.Pattern[str]] = {}
 
 
 class Grader:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -79,3 +80,31 @@ _INJECTION = re.compile(
 def is_instruction(text: str) -> bool:
     """Whether a span talks to the grader instead of answering (prompt injection, role-play, asks for marks)."""
     return bool(_INJECTION.search(normalise_text(text)))
+
+
+def find_keyword(span: str, keywords: Sequence[str]) -> str | None:
+    """The first keyword found in `span`: whole words for Latin keywords, loose match for Chinese ones."""
+    lowered = span.lower()
+    for keyword in keywords:
+        kw = normalise_text(keyword).lower()
+        if not kw:
+            continue
+        if re.search(r"[A-Za-z0-9]", kw) and not re.search(r"[\u3400-\u9fff]", kw):
+            if re.search(rf"(?<![a-z0-9]){re.escape(kw)}(?![a-z0-9])", lowered):
+                return keyword
+        elif kw in lowered or _loose_cjk(kw).search(lowered):
+            return keyword
+    return None
+
+
+def _loose_cjk(keyword: str) -> re.Pattern[str]:
+    """A Chinese keyword with up to two other characters (not punctuation) between its characters, so
+    "别扶" finds "别急着扶" and "家人" finds "家里人"."""
+    pattern = _LOOSE.get(keyword)
+    if pattern is None:
+        parts = [re.escape(ch) for ch in keyword]
+        pattern = _LOOSE[keyword] = re.compile(r"[^，。；、,.;!?！？\s]{0,2}".join(parts))
+    return pattern
+
+
+_LOOSE: dict[str, re.Pattern[str]] = {}
