@@ -66,7 +66,9 @@ class Models:
         self.bank = bank
         self.embedder_name = embedder_name
         self._lm = lm
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the index and the placer (heavy, built one after the other)
+        self._grader_lock = threading.Lock()  # separate, so scoring and feedback never wait for the index
+        self._lm_lock = threading.Lock()
         self._grader: Any = None
         self._index: Any = None
         self._placer: Any = None
@@ -79,7 +81,7 @@ class Models:
         return get_embedder(self.embedder_name)
 
     def grader(self) -> Any:
-        with self._lock:
+        with self._grader_lock:
             if self._grader is None:
                 from assessor.retrieval.grading import Grader
 
@@ -103,7 +105,7 @@ class Models:
             return self._placer
 
     def lm(self) -> LanguageService:
-        with self._lock:
+        with self._lm_lock:
             if self._lm is None:
                 from assessor.lm.service import LMService
 
