@@ -40,6 +40,9 @@ def wait_idle(page: Any) -> None:
 
 def answer_one(page: Any) -> str:
     """Answer the shown question like a worker: tap, tick, order or write. Returns the question type seen."""
+    page.wait_for_function(
+        """() => ['#open-text', '#checks', '#order', '#option-0'].some(s => {
+            const e = document.querySelector(s); return e && e.offsetParent !== null; })""", timeout=30_000)
     if visible(page, "#open-text"):
         page.locator("#open-text textarea").fill(OPEN_ANSWER)
         page.click("#submit-btn")
@@ -64,6 +67,14 @@ def answer_one(page: Any) -> str:
 def finish_quiz_in_chinese(quiz: Any, shots: Path) -> None:
     """Intake → quiz (refresh once mid-way) → result, all in Chinese; fills quiz.session_id/resume_code."""
     page = quiz.new_page(viewport={"width": 900, "height": 1300}, locale="zh-CN")
+    try:
+        _finish(quiz, page, shots)
+    except Exception:
+        page.screenshot(path=str(shots / "zz-failure.png"), full_page=True)
+        raise
+
+
+def _finish(quiz: Any, page: Any, shots: Path) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(quiz.url)
@@ -89,6 +100,14 @@ def finish_quiz_in_chinese(quiz: Any, shots: Path) -> None:
                            "return p && p.innerText.includes('第 1 题'); }", timeout=60_000)
     wait_idle(page)
     shot("03-first-question-zh")
+    # read aloud: the browser's own speech synthesis, in zh-CN, with the question text (stubbed to listen)
+    page.evaluate("""() => { window.__spoken = [];
+        const synth = window.speechSynthesis || (window.speechSynthesis = {});
+        synth.cancel = () => {}; synth.getVoices = () => [];
+        synth.speak = (u) => window.__spoken.push([u.text, u.lang]); }""")
+    page.click("#read-btn")
+    page.wait_for_function("() => window.__spoken.length > 0", timeout=15_000)
+    quiz.spoken = page.evaluate("() => window.__spoken")
     page.click("#dont-btn")
     page.wait_for_function("() => document.querySelector('#chat').innerText.includes('换个说法')", timeout=30_000)
     seen: set[str] = set()

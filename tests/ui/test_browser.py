@@ -25,6 +25,8 @@ def test_quiz_in_chinese_in_a_browser(browser_quiz: BrowserQuiz) -> None:
     assert len(quiz.ctx.store.responses(quiz.session_id)) >= 1
     assert quiz.dialogs == []  # type: ignore[attr-defined]  (no script from worker text ever ran)
     assert all(path.exists() and path.stat().st_size > 10_000 for path in quiz.screenshots)
+    text, lang = quiz.spoken[0]  # type: ignore[attr-defined]
+    assert lang == "zh-CN" and len(text) > 5, (text, lang)
 
 
 def test_page_made_no_outside_request(browser_quiz: BrowserQuiz) -> None:
