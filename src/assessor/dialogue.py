@@ -24,6 +24,7 @@ from assessor.bank.schema import LEVEL_NAMES, Item
 from assessor.cat import engine
 from assessor.cat.engine import EngineConfig, SessionResults, SessionState
 from assessor.cat.prior import experience_shift
+from assessor.cat.select import exposure_rates
 from assessor.i18n import t
 from assessor.recommend import Recommendation, recommend
 from assessor.store import AssessmentSession, Store
@@ -407,8 +408,10 @@ class Assessment:
         base = experience_shift(years)
         shift = {d: base + (PLACEMENT_SHIFT if d in placement_domains else 0.0)
                  for d in self.bank.roles[role].levels[level].weights}
+        counts, n_sessions = self.store.item_exposure(role)
         state = engine.start_session(self.bank, role, level, config=self.config, prior_shift=shift,
-                                     seen_item_ids=seen, seed=seed if seed is not None else int(self.clock() * 1000) % 2**31)
+                                     seen_item_ids=seen, seed=seed if seed is not None else int(self.clock() * 1000) % 2**31,
+                                     exposure_rates=exposure_rates(counts, n_sessions))
         settings = {"engine": self.config.model_dump(mode="json"), "years": years,
                     "placement_domains": list(placement_domains), "prior_shift": shift}
         row = self.store.create_session(worker, role=role, target_level=level, bank_version=self.bank.version,

@@ -93,3 +93,19 @@ def test_password_hash_roundtrip() -> None:
     assert verify_password("密码-password", stored)
     assert not verify_password("other", stored)
     assert not verify_password("x", "not-a-hash")
+
+
+def test_item_exposure_counts_recent_sessions_per_role(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    worker = store.get_or_create_worker("E1")
+    for n in range(3):
+        session = store.create_session(worker, role="housekeeper", target_level=5, bank_version="v",
+                                       engine_settings={}, state={})
+        _answer(store, session.id, "cln-0001", {})
+        if n == 0:
+            _answer(store, session.id, "cln-0002", {})
+    store.create_session(worker, role="elderly_carer", target_level=5, bank_version="v", engine_settings={}, state={})
+    counts, sessions = store.item_exposure("housekeeper")
+    assert sessions == 3 and counts == {"cln-0001": 3, "cln-0002": 1}
+    assert store.item_exposure("elderly_carer") == ({}, 1)
+    assert store.item_exposure("housekeeper", last_sessions=2)[1] == 2

@@ -188,6 +188,17 @@ class Store:
                 return set()
             return set(db.scalars(select(Response.item_id).where(Response.session_id.in_(ids))))
 
+    def item_exposure(self, role: str, *, last_sessions: int = 200) -> tuple[dict[str, int], int]:
+        """How many of the role's most recent sessions showed each item, and how many sessions that was."""
+        with self.db() as db:
+            ids = list(db.scalars(select(AssessmentSession.id).where(AssessmentSession.role == role)
+                                  .order_by(AssessmentSession.started_at.desc()).limit(last_sessions)))
+            if not ids:
+                return {}, 0
+            rows = db.execute(select(Response.item_id, func.count(func.distinct(Response.session_id)))
+                              .where(Response.session_id.in_(ids)).group_by(Response.item_id)).all()
+            return {item_id: int(count) for item_id, count in rows}, len(ids)
+
     def list_sessions(self, flt: SessionFilter | None = None, *, limit: int = 500) -> list[tuple[AssessmentSession, Worker]]:
         flt = flt or SessionFilter()
         with self.db() as db:
