@@ -29,6 +29,7 @@ from assessor.ui.text import chat_messages, plain, safe_markdown
 log = logging.getLogger(__name__)
 
 MAX_OPTIONS = 8
+CHAT_TAIL = 40  # the chat shows the latest messages; the whole transcript stays in the store for trainers
 LANGS = ("zh", "en")
 CHOICE_TYPES = ("single_choice", "true_false")
 
@@ -70,6 +71,7 @@ class Tab:
     description: str | None = None
     suggested_domains: list[str] = field(default_factory=list)
     pdf_path: str | None = None
+    result_is_new: bool = False
 
     @property
     def mode(self) -> str:
@@ -213,8 +215,8 @@ class WorkerPage:
         tab.lang = lang_of(lang)
         if tab.session_id is not None:
             return self._guard(tab, lambda: self._apply_turn(tab, self.assessment.current(tab.session_id or "", tab.lang)),
-                               new_question=True, announce_question=True)
-        return self._render(tab, new_question=False)
+                               new_question=True, announce_question=True, labels=True)
+        return self._render(tab, new_question=False, labels=True)
 
     def on_role(self, role: Any, tab: Tab) -> Updates:
         tab.role = role if role in self.ctx.bank.roles else None
@@ -341,7 +343,7 @@ class WorkerPage:
         def ask() -> None:
             answers.extend(self.assessment.ask(tab.session_id, question, tab.lang))
 
-        updates = self._guard(tab, ask, keep_inputs=True)
+        updates = self._guard(tab, ask)
         if not updates.get(self.notice):
             updates[self.ask_text] = gr.update(value="")
             updates[self.ask_out] = gr.update(value=self._ask_markdown(answers, tab.lang), visible=tab.mode == "result")
@@ -350,7 +352,7 @@ class WorkerPage:
     def on_retake(self, tab: Tab) -> Updates:
         """Back to the intake for a new quiz (the finished one stays stored under its code)."""
         fresh = Tab(lang=tab.lang, role=tab.role)
-        updates = self._render(fresh, new_question=True)
+        updates = self._render(fresh, new_question=True, labels=True)
         return updates
 
     # ------------------------------------------------------------------ steps
@@ -370,23 +372,23 @@ class WorkerPage:
         return self._guard(tab, answer, new_question=True)
 
     def _guard(self, tab: Tab, step: Callable[[], Any], *, new_question: bool = False, keep_notice: bool = False,
-               keep_inputs: bool = False, announce_question: bool = False) -> Updates:
+               announce_question: bool = False, labels: bool = False) -> Updates:
         """Run a step; an `InputProblem` becomes a plain message, anything else a calm apology (logged)."""
         before = tab.question.item_id if tab.question else None
         try:
             notice = step()
             notice = notice if isinstance(notice, str) and keep_notice else ""
         except InputProblem as problem:
-            return self._render(tab, notice=problem.message(tab.lang), new_question=False)
+            return self._render(tab, notice=problem.message(tab.lang), new_question=False, labels=labels)
         except Exception:
             log.exception("worker step failed")
-            return self._render(tab, notice=t("ui_error", tab.lang), new_question=False)
+            return self._render(tab, notice=t("ui_error", tab.lang), new_question=False, labels=labels)
         changed = (tab.question.item_id if tab.question else None) != before
         extra = []
         if announce_question and tab.question is not None:
             extra.append({"role": "assistant", "content": safe_markdown(tab.question.as_markdown())})
         return self._render(tab, notice=notice, new_question=new_question and changed or announce_question,
-                            extra_chat=extra)
+                            extra_chat=extra, labels=labels)
 
     def _apply_turn(self, tab: Tab, turn: Turn) -> str | None:
         tab.session_id = turn.session_id
@@ -396,6 +398,7 @@ class WorkerPage:
             tab.question = None
             tab.order = []
             tab.pdf_path = self._report(tab)
+            tab.result_is_new = True
         elif turn.question is not None:
             if tab.question is None or tab.question.item_id != turn.question.item_id:
                 tab.order = []
@@ -416,17 +419,40 @@ class WorkerPage:
         return [(LEVEL_NAMES[level][lang], level) for level in self.assessment.levels_for(tab.role)]
 
     def _render(self, tab: Tab, *, notice: str = "", new_question: bool = False, set_lang: bool = False,
-                extra_chat: list[dict[str, str]] | None = None) -> Updates:
-        """Every component's update for this tab's state (labels follow the language)."""
+                labels: bool = False, extra_chat: list[dict[str, str]] | None = None) -> Updates:
+        """The updates for this tab's state. Labels are sent only when the language may have changed (`labels`,
+        `set_lang`), the result only when it is new: fewer updates per answer keep the server light."""
         lang, mode = tab.lang, tab.mode
         u: Updates = {
             self.tab: tab,
             self.saved: {"lang": lang, "session_id": tab.session_id},
+            self.notice: f"⚠️ {plain(notice)}" if notice else "",
+            self.intake_box: gr.update(visible=mode == "intake"),
+            self.quiz_box: gr.update(visible=mode == "quiz"),
+            self.result_box: gr.update(visible=mode == "result"),
+            self.ask_box: gr.update(visible=mode != "intake"),
+            self.ask_out: gr.update(visible=mode == "result"),  # during the quiz the answers go into the chat
+        }
+        if labels or set_lang:
+            u.update(self._label_updates(tab, set_lang))
+        if mode == "intake":
+            u[self.chat] = []
+            u[self.ask_out] = gr.update(value="", visible=False)
+        else:
+            u[self.chat] = self._chat(tab) + (extra_chat or [])
+        u.update(self._question_updates(tab, new_question))
+        if labels or set_lang or tab.result_is_new or mode != "result":
+            u.update(self._result_updates(tab))
+            tab.result_is_new = False
+        u[self.screen] = screen_summary(tab, notice)
+        return u
+
+    def _label_updates(self, tab: Tab, set_lang: bool) -> Updates:
+        lang, mode = tab.lang, tab.mode
+        return {
             self.title: f"# {t('app_title', lang)}",
             self.lang_radio: gr.update(value=lang, label=t("language", lang)) if set_lang
             else gr.update(label=t("language", lang)),
-            self.notice: f"⚠️ {plain(notice)}" if notice else "",
-            self.intake_box: gr.update(visible=mode == "intake"),
             self.greeting: t("greeting", lang),
             self.new_title: f"### {t('new_quiz_title', lang)}",
             self.code_box: gr.update(label=t("ask_code", lang)),
@@ -443,33 +469,18 @@ class WorkerPage:
             self.resume_title: f"### {t('resume_title', lang)}",
             self.resume_box: gr.update(label=t("resume_code", lang)),
             self.resume_btn: gr.update(value=t("resume", lang)),
-            self.quiz_box: gr.update(visible=mode == "quiz"),
-            self.result_box: gr.update(visible=mode == "result"),
-            self.ask_box: gr.update(visible=mode != "intake"),
-            self.ask_out: gr.update(visible=mode == "result"),  # during the quiz the answers go into the chat
             self.ask_text: gr.update(label=t("ask_bank", lang)),
             self.ask_btn: gr.update(value=t("ask_button", lang)),
             self.dont_btn: gr.update(value=t("dont_understand", lang)),
             self.read_btn: gr.update(value="🔊 " + t("read_aloud", lang)),
             self.stop_btn: gr.update(value=t("stop_quiz", lang)),
             self.retake_btn: gr.update(value=t("retake", lang)),
-            self.order_reset: gr.update(value=t("reset_order", lang)),
-            self.submit_btn: gr.update(value=t("submit", lang)),
         }
-        if mode == "intake":
-            u[self.chat] = []
-            u[self.ask_out] = gr.update(value="", visible=False)
-        else:
-            u[self.chat] = self._chat(tab) + (extra_chat or [])
-        u.update(self._question_updates(tab, new_question))
-        u.update(self._result_updates(tab))
-        u[self.screen] = screen_summary(tab, notice)
-        return u
 
     def _chat(self, tab: Tab) -> list[dict[str, str]]:
         if tab.session_id is None:
             return []
-        return chat_messages(self.ctx.store.messages(tab.session_id))
+        return chat_messages(self.ctx.store.messages(tab.session_id)[-CHAT_TAIL:])
 
     def _question_updates(self, tab: Tab, new_question: bool) -> Updates:
         question = tab.question if tab.mode == "quiz" else None
