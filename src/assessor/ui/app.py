@@ -30,6 +30,9 @@ CSS = """
 .progress p { font-size: 18px !important; color: #1565C0; }
 .notice p { font-size: 19px !important; color: #B71C1C; font-weight: 600; }
 .lang-switch label { font-size: 17px !important; }
+.top-bar { flex-wrap: wrap !important; }
+#app-title { min-width: 280px !important; flex: 1 1 280px !important; }
+#app-title h1 { font-size: 28px !important; word-break: keep-all; }
 """
 
 TRAINER_MODULE = "assessor.ui.trainer"
