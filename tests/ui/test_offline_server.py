@@ -25,6 +25,14 @@ def _is_loopback(host: Any) -> bool:
         return False
 
 
+LOOPBACK_SEEN: list[str] = []
+
+
+def test_loopback_check() -> None:
+    assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
+    assert not _is_loopback("10.0.0.1") and not _is_loopback("8.8.8.8") and not _is_loopback("example.com")
+
+
 @pytest.fixture
 def outside_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every DNS look-up and connection to a non-loopback address made in this process."""
@@ -36,6 +44,8 @@ def outside_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     def check(address: Any, how: str) -> None:
         if isinstance(address, tuple) and not _is_loopback(address[0]):
             seen.append(f"{how} {address[0]}:{address[1]}")
+        elif isinstance(address, tuple):
+            LOOPBACK_SEEN.append(f"{address[0]}:{address[1]}")
 
     def connect(self: socket.socket, address: Any) -> Any:
         check(address, "connect")
@@ -79,4 +89,5 @@ def test_whole_session_makes_no_outside_connection(tmp_path: Path, outside_calls
             screen = worker.answer(screen)
         assert screen["mode"] == "result"
     assert ctx.models.error is None
+    assert LOOPBACK_SEEN, "the connection hook never fired"
     assert outside_calls == []
