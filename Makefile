@@ -26,7 +26,7 @@ run: $(STAMP)
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji; \
 	fi
 
 test: $(STAMP) browser
