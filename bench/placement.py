@@ -51,6 +51,12 @@ def main() -> None:
     print(f"  top-3 recall    {top3 / n:.3f}   " + "  ".join(
         f"{lang}: {sum(v) / len(v):.3f} (n={len(v)})" for lang, v in sorted(by_lang.items())))
     print(f"  role accuracy   {role / n:.3f}")
+    for label, part in (("even rows", slice(0, None, 2)), ("odd rows", slice(1, None, 2))):
+        sub = list(zip(rows[part], results[part], strict=True))
+        t1 = sum([d["id"] for d in r["domains"]][0] in set(row["domains"]) for row, r in sub) / len(sub)
+        t3 = sum(len(set(row["domains"]) & {d["id"] for d in r["domains"][:3]}) / min(len(row["domains"]), 3)
+                 for row, r in sub) / len(sub)
+        print(f"  {label:9} (n={len(sub)}): top-1 {t1:.3f}, top-3 recall {t3:.3f}")
     print(f"  {1000 * seconds / n:.1f} ms per description")
 
 

@@ -3,8 +3,10 @@
 Method (documented in the models note):
 - Prototypes per domain: the domain's name and description (both languages), its item stems, the course units
   of its courses, and the colloquial cues in ``placement_cues.yaml``. Per role: its name, description and cues.
-- The description is embedded whole and clause by clause. Each domain's affinity for one query vector is the
-  mean of its 3 most similar prototypes; a domain's raw score is the mean of its affinity for the whole text
+- The description is embedded whole and clause by clause. Each domain's affinity for one query vector blends
+  the mean of its 3 most similar curated prototypes (description, cues, unit titles; weight 0.75) with the
+  mean of its 3 most similar item stems (weight 0.25: long scenario stems mention many things, so they are
+  a noisier signal); a domain's raw score is the mean of its affinity for the whole text
   and its best affinity over the clauses (so "I cook and look after the baby" lifts both domains).
 - Each domain's mean affinity for a few neutral descriptions ("I do domestic work") is its prior
   pull; it is subtracted, so a domain with many varied items does not win vague descriptions.
@@ -42,6 +44,7 @@ class PlacementParams:
     top: int = 3
     tau: float = 0.01
     role_blend: float = 0.5
+    item_weight: float = 0.25
 
 
 def _softmax(x: np.ndarray, tau: float) -> np.ndarray:
@@ -73,16 +76,18 @@ class Placer:
         self.role_ids = list(bank.roles)
         texts: list[str] = []
         owners: list[int] = []
+        from_items: list[bool] = []
         for d, domain_id in enumerate(self.domain_ids):
             domain = bank.domains[domain_id]
-            protos = [f"{domain.name.zh}：{domain.description.zh}", f"{domain.name.en}: {domain.description.en}"]
-            protos += list(cues.get("domains", {}).get(domain_id, []))
-            protos += [t for item in bank.items.values() if item.domain == domain_id and item.status != "retired"
-                       for t in (item.stem.zh, item.stem.en)]
-            protos += [t for course in bank.courses.values() if domain_id in course.domains
-                       for unit in course.units for t in (unit.title.zh, unit.title.en)]
-            texts += protos
-            owners += [d] * len(protos)
+            curated = [f"{domain.name.zh}：{domain.description.zh}", f"{domain.name.en}: {domain.description.en}"]
+            curated += list(cues.get("domains", {}).get(domain_id, []))
+            curated += [t for course in bank.courses.values() if domain_id in course.domains
+                        for unit in course.units for t in (unit.title.zh, unit.title.en)]
+            stems = [t for item in bank.items.values() if item.domain == domain_id and item.status != "retired"
+                     for t in (item.stem.zh, item.stem.en)]
+            texts += curated + stems
+            owners += [d] * (len(curated) + len(stems))
+            from_items += [False] * len(curated) + [True] * len(stems)
         role_texts: list[str] = []
         role_owners: list[int] = []
         for r, role_id in enumerate(self.role_ids):
@@ -95,17 +100,28 @@ class Placer:
         self.domain_vectors = vectors[: len(texts)]
         self.role_vectors = vectors[len(texts):]
         owner_arr = np.array(owners)
+        item_arr = np.array(from_items, dtype=bool)
         role_arr = np.array(role_owners)
-        self.domain_groups = [np.flatnonzero(owner_arr == d) for d in range(len(self.domain_ids))]
+        self.curated_groups = [np.flatnonzero((owner_arr == d) & ~item_arr) for d in range(len(self.domain_ids))]
+        self.item_groups = [np.flatnonzero((owner_arr == d) & item_arr) for d in range(len(self.domain_ids))]
         self.role_groups = [np.flatnonzero(role_arr == r) for r in range(len(self.role_ids))]
         neutral = embedder.encode_queries(list(NEUTRAL))
-        self.domain_bias = _top_mean(neutral @ self.domain_vectors.T, self.domain_groups, self.params.top).mean(axis=0)
+        self.domain_bias = self._affinity(neutral).mean(axis=0)
         self.role_weights = np.zeros((len(self.role_ids), len(self.domain_ids)), dtype=np.float32)
         for r, role_id in enumerate(self.role_ids):
             levels = self.bank.roles[role_id].levels
             blueprint = levels[max(levels)]  # the entry level (5) blueprint
             for d, domain_id in enumerate(self.domain_ids):
                 self.role_weights[r, d] = blueprint.weights.get(domain_id, 0.0) / 100.0
+
+    def _affinity(self, queries: np.ndarray) -> np.ndarray:
+        """(q, domains): blend of the top-k mean over curated prototypes and over item stems."""
+        sims = queries @ self.domain_vectors.T
+        w = self.params.item_weight
+        curated = _top_mean(sims, self.curated_groups, self.params.top)
+        items = _top_mean(sims, [g if len(g) else c for g, c in zip(self.item_groups, self.curated_groups, strict=True)],
+                          self.params.top)
+        return (1 - w) * curated + w * items
 
     def place(self, text: str) -> dict[str, Any]:
         """{"domains": [{"id", "score"}, ...] best first (scores sum to 1), "role": role id or None}."""
@@ -115,7 +131,7 @@ class Placer:
         clauses = [c for c in split_clauses(text) if c != text]
         queries = self.embedder.encode_queries([text, *clauses])
         p = self.params
-        dom = _top_mean(queries @ self.domain_vectors.T, self.domain_groups, p.top)
+        dom = self._affinity(queries)
         raw = 0.5 * dom[0] + 0.5 * dom.max(axis=0) - self.domain_bias
         dist = _softmax(raw, p.tau)
         roles = _top_mean(queries @ self.role_vectors.T, self.role_groups, p.top)
