@@ -619,7 +619,9 @@ class Assessment:
             decision = self.models.lm().summary(summary_input, lang, "worker")
             summary, source, reason = decision.text_shown, decision.source, decision.reason
         except Exception as error:
-            summary, source, reason = self._authored_summary(results, courses, lang), "bank", f"summary unavailable: {type(error).__name__}"
+            summary, source, reason = "", "bank", f"summary unavailable: {type(error).__name__}"
+        if source != "model":
+            summary = self._authored_summary(results, courses, lang)
         payload = {
             "results": results.model_dump(mode="json"),
             "recommendations": [c.to_dict() for c in courses],
@@ -645,12 +647,19 @@ class Assessment:
         }
 
     def _authored_summary(self, results: SessionResults, courses: list[Recommendation], lang: str) -> str:
+        """Plain sentences from the results: readiness, strong areas, areas to work on, the first courses."""
+        sep = "、" if lang == "zh" else ", "
         level = _level_name(results.level, lang)
-        text = t("ready_yes" if results.overall.ready else "ready_no", lang, level=level)
+        lines = [t("ready_yes" if results.overall.ready else "ready_no", lang, level=level)]
+        strong = [self.domain_name(d.domain, lang) for d in results.domains if d.band != "below"]
+        weak = [self.domain_name(d.domain, lang) for d in results.weakest_first() if d.band == "below"]
+        if strong:
+            lines.append(t("summary_strong", lang, areas=sep.join(strong)))
+        if weak:
+            lines.append(t("summary_weak", lang, areas=sep.join(weak)))
         if courses:
-            titles = "、".join(c.title["zh"] for c in courses) if lang == "zh" else ", ".join(c.title["en"] for c in courses)
-            text += (" 建议学习：" if lang == "zh" else " Suggested: ") + titles
-        return text
+            lines.append(t("summary_courses", lang, courses=sep.join(c.title[lang] for c in courses[:3])))
+        return "\n".join(lines)
 
     def _result_view(self, row: AssessmentSession, results: SessionResults, courses: list[Recommendation],
                      summary: str, source: str, lang: str) -> ResultView:

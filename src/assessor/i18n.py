@@ -90,6 +90,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_items": {"zh": "题数", "en": "Questions"},
     "col_score": {"zh": "能力值", "en": "Ability"},
     "summary_title": {"zh": "小结", "en": "Summary"},
+    "summary_strong": {"zh": "做得好的方面：{areas}。", "en": "Doing well in: {areas}."},
+    "summary_weak": {"zh": "还要加强的方面：{areas}。", "en": "Areas to work on: {areas}."},
+    "summary_courses": {"zh": "建议先学：{courses}。", "en": "Start with: {courses}."},
     # --- web app (worker pages) ---
     "place_button": {"zh": "帮我判断", "en": "Suggest for me"},
     "place_domains": {"zh": "您主要做的方面（可以取消不对的）", "en": "Your main areas (untick any that are wrong)"},
