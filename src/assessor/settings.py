@@ -35,6 +35,7 @@ class Settings(BaseModel):
     # env: ASSESSOR_GENERATOR_PER_USE="second_opinion=openai:qwen2.5-7b-instruct,summary=smollm2"
     generator_per_use: dict[str, str] = Field(default_factory=dict)
     gate_grounding_margin: float = 0.02
+    generator_threads: int = 1  # torch threads for local generative models
     max_items: int = 30
 
     @property

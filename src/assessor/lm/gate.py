@@ -23,7 +23,7 @@ from typing import Literal
 
 import numpy as np
 
-from assessor.retrieval.embedder import Embedder
+from assessor.retrieval.embedder import Embedder, cosine
 from assessor.retrieval.text import detect_lang, find_keyword, normalise_text
 
 Source = Literal["model", "bank"]
@@ -148,14 +148,14 @@ class Gate:
                 checks["keyword"] = keyword
                 return reject("leak: uses a rubric keyword")
             if forbidden and distractors:
-                key_sim = float((self.embedder.encode_passages(list(forbidden)) @ vec).max())
-                other_sim = float((self.embedder.encode_passages(list(distractors)) @ vec).max())
+                key_sim = float(cosine(self.embedder.encode_passages(list(forbidden)), vec).max())
+                other_sim = float(cosine(self.embedder.encode_passages(list(distractors)), vec).max())
                 checks["key_vs_distractor"] = round(key_sim - other_sim, 4)
                 if key_sim - other_sim >= self.leak_margin:
                     return reject("leak: leans towards the correct option")
         if sources:
-            source_sim = float((self.embedder.encode_passages(list(sources)) @ vec).max())
-            baseline = float((self._anchors @ vec).max())
+            source_sim = float(cosine(self.embedder.encode_passages(list(sources)), vec).max())
+            baseline = float(cosine(self._anchors, vec).max())
             checks["grounding"] = round(source_sim - baseline, 4)
             need = max(self.margin, margin or 0.0)
             if source_sim - baseline < need:

@@ -61,7 +61,7 @@ def _fake(settings: Settings, model: str | None) -> Generator | None:
 def _smollm2(settings: Settings, model: str | None) -> Generator | None:
     from assessor.lm.hf_local import SmolLM2Generator
 
-    return SmolLM2Generator(settings.data_dir / "cache")
+    return SmolLM2Generator(settings.data_dir / "cache", threads=settings.generator_threads)
 
 
 def resolve_model_folder(settings: Settings, model: str | None) -> Path:
@@ -83,7 +83,7 @@ def resolve_model_folder(settings: Settings, model: str | None) -> Path:
 def _transformers(settings: Settings, model: str | None) -> Generator | None:
     from assessor.lm.hf_local import TransformersGenerator
 
-    return TransformersGenerator(resolve_model_folder(settings, model))
+    return TransformersGenerator(resolve_model_folder(settings, model), threads=settings.generator_threads)
 
 
 @register_backend("openai", "an OpenAI-compatible server (generator_base_url + generator_model)")

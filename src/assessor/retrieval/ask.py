@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assessor.retrieval.embedder import cosine
 from assessor.retrieval.index import BankIndex
 
 ASK_KINDS: tuple[str, ...] = ("explanation", "unit")
@@ -50,7 +51,7 @@ def ask(index: BankIndex, question: str, k: int = 3, exclude_item_ids: Iterable[
         twins = index.mask(kinds=["explanation"]) & np.isin(
             np.array([e.ref for e in index.entries], dtype=object), excluded)
         if twins.any():
-            near = (index.vectors @ index.vectors[twins].T).max(axis=1) >= twin_cosine
+            near = cosine(index.vectors, index.vectors[twins]).max(axis=1) >= twin_cosine
             blocked |= {e.ref for e, hit in zip(index.entries, near, strict=True) if hit and e.kind == "explanation"}
     hits = index.search_vector(q, k, kinds=ASK_KINDS, exclude_item_ids=blocked, lang=lang)
     return [Answer(h.entry.kind, h.entry.ref, h.entry.text, h.entry.lang, h.score, h.entry.source) for h in hits]

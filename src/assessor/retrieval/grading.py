@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from assessor.bank.schema import Item, RubricPoint
-from assessor.retrieval.embedder import Embedder
+from assessor.retrieval.embedder import Embedder, cosine
 from assessor.retrieval.text import (
     detect_lang,
     find_keyword,
@@ -136,7 +136,7 @@ class Grader:
         rubric = item.rubric
         texts = [t for p in rubric for t in (p.zh, p.en)]
         vectors = self.embedder.encode_passages(texts).reshape(len(rubric), 2, -1)
-        baseline = (self._anchors @ vectors.reshape(len(rubric) * 2, -1).T).reshape(len(self._anchors), len(rubric), 2)
+        baseline = cosine(self._anchors, vectors.reshape(len(rubric) * 2, -1)).reshape(len(self._anchors), len(rubric), 2)
         baselines = baseline.max(axis=(0, 2))
         with self._lock:
             self._rubric_cache[key] = (vectors, baselines)

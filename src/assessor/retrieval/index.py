@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assessor.bank.load import Bank
-from assessor.retrieval.embedder import Embedder
+from assessor.retrieval.embedder import Embedder, cosine
 
 INDEX_FORMAT = 1
 KINDS: tuple[str, ...] = ("stem", "explanation", "unit", "domain")
@@ -158,7 +158,7 @@ class BankIndex:
         return keep
 
     def scores(self, query_vector: np.ndarray) -> np.ndarray:
-        return self.vectors @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        return cosine(self.vectors, np.asarray(query_vector, dtype=np.float32).reshape(-1))
 
     def search(self, query: str, k: int = 5, kinds: Iterable[str] | None = None,
                exclude_item_ids: Iterable[str] = (), lang: str | None = None, dedupe: bool = True) -> list[Hit]:

@@ -26,7 +26,7 @@ import numpy as np
 import yaml
 
 from assessor.bank.load import Bank
-from assessor.retrieval.embedder import Embedder
+from assessor.retrieval.embedder import Embedder, cosine
 from assessor.retrieval.text import normalise_text, split_clauses
 
 CUES_FILE = Path(__file__).with_name("placement_cues.yaml")
@@ -116,7 +116,7 @@ class Placer:
 
     def _affinity(self, queries: np.ndarray) -> np.ndarray:
         """(q, domains): blend of the top-k mean over curated prototypes and over item stems."""
-        sims = queries @ self.domain_vectors.T
+        sims = cosine(queries, self.domain_vectors)
         w = self.params.item_weight
         curated = _top_mean(sims, self.curated_groups, self.params.top)
         items = _top_mean(sims, [g if len(g) else c for g, c in zip(self.item_groups, self.curated_groups, strict=True)],
@@ -134,7 +134,7 @@ class Placer:
         dom = self._affinity(queries)
         raw = 0.5 * dom[0] + 0.5 * dom.max(axis=0) - self.domain_bias
         dist = _softmax(raw, p.tau)
-        roles = _top_mean(queries @ self.role_vectors.T, self.role_groups, p.top)
+        roles = _top_mean(cosine(queries, self.role_vectors), self.role_groups, p.top)
         role_raw = 0.5 * roles[0] + 0.5 * roles.max(axis=0)
         role_score = p.role_blend * _softmax(role_raw, p.tau) + (1 - p.role_blend) * (self.role_weights @ dist)
         order = np.argsort(-dist)
