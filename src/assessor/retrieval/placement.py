@@ -27,6 +27,7 @@ import yaml
 
 from assessor.bank.load import Bank
 from assessor.retrieval.embedder import Embedder, cosine
+from assessor.retrieval.index import BankIndex
 from assessor.retrieval.text import normalise_text, split_clauses
 
 CUES_FILE = Path(__file__).with_name("placement_cues.yaml")
@@ -67,7 +68,8 @@ class Placer:
     """Holds the prototype vectors for one bank and embedder."""
 
     def __init__(self, bank: Bank, embedder: Embedder, params: PlacementParams | None = None,
-                 cues: dict[str, Any] | None = None) -> None:
+                 cues: dict[str, Any] | None = None, index: BankIndex | None = None) -> None:
+        """`index`: a BankIndex of the same bank and embedder whose stem vectors are reused (faster start)."""
         self.bank = bank
         self.embedder = embedder
         self.params = params or PlacementParams()
@@ -96,7 +98,7 @@ class Placer:
             protos += list(cues.get("roles", {}).get(role_id, []))
             role_texts += protos
             role_owners += [r] * len(protos)
-        vectors = embedder.encode_passages(texts + role_texts)
+        vectors = self._encode(texts + role_texts, index)
         self.domain_vectors = vectors[: len(texts)]
         self.role_vectors = vectors[len(texts):]
         owner_arr = np.array(owners)
@@ -113,6 +115,15 @@ class Placer:
             blueprint = levels[max(levels)]  # the entry level (5) blueprint
             for d, domain_id in enumerate(self.domain_ids):
                 self.role_weights[r, d] = blueprint.weights.get(domain_id, 0.0) / 100.0
+
+    def _encode(self, texts: list[str], index: BankIndex | None) -> np.ndarray:
+        known: dict[str, np.ndarray] = {}
+        if index is not None and index.model_id == self.embedder.model_id and index.bank_hash == self.bank.content_hash:
+            known = {e.text: index.vectors[i] for i, e in enumerate(index.entries) if e.kind in ("stem", "domain")}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            known.update(zip(missing, self.embedder.encode_passages(missing), strict=True))
+        return np.stack([known[t] for t in texts]).astype(np.float32)
 
     def _affinity(self, queries: np.ndarray) -> np.ndarray:
         """(q, domains): blend of the top-k mean over curated prototypes and over item stems."""
@@ -155,13 +166,14 @@ def get_placer(bank: Bank | None = None, embedder: Embedder | None = None) -> Pl
     """A cached Placer for (bank content hash, embedder)."""
     from assessor.bank.load import load_bank
     from assessor.retrieval.embedder import get_embedder
+    from assessor.retrieval.index import load_index
     from assessor.settings import get_settings
 
     bank = bank or load_bank(get_settings().bank_dir)
     embedder = embedder or get_embedder()
     key = (bank.content_hash, embedder.model_id)
     if key not in _placers:
-        _placers[key] = Placer(bank, embedder)
+        _placers[key] = Placer(bank, embedder, index=load_index(bank, embedder))
     return _placers[key]
 
 
