@@ -48,37 +48,32 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(_Strict):
-    """One text in both languages; neither may be empty."""
+class _ZhEn(_Strict):
+    """Fields `zh` and `en`, neither empty (surrounding space is dropped)."""
 
     zh: str
     en: str
 
-    @field_validator("zh", "en")
+    @field_validator("zh", "en", mode="before")
     @classmethod
-    def _not_empty(cls, value: str) -> str:
-        if not value.strip():
+    def _not_empty(cls, value: object) -> object:
+        if isinstance(value, str | int | float) and not str(value).strip():
             raise ValueError("text is empty")
-        return value.strip()
+        return str(value).strip() if isinstance(value, str | int | float) else value
 
     def get(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
-
-class Option(_Strict):
-    id: str = Field(min_length=1)
-    zh: str
-    en: str
-
-    @field_validator("zh", "en")
-    @classmethod
-    def _not_empty(cls, value: str) -> str:
-        if not str(value).strip():
-            raise ValueError("text is empty")
-        return str(value).strip()
-
     def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return self.get(lang)
+
+
+class Text(_ZhEn):
+    """One text in both languages; neither may be empty."""
+
+
+class Option(_ZhEn):
+    id: str = Field(min_length=1)
 
 
 class Keywords(_Strict):
@@ -86,23 +81,11 @@ class Keywords(_Strict):
     en: list[str] = Field(default_factory=list)
 
 
-class RubricPoint(_Strict):
+class RubricPoint(_ZhEn):
     """One point a good free-text answer makes; `weight` is its share of the item's score."""
 
-    zh: str
-    en: str
     weight: float = Field(default=1.0, gt=0)
     keywords: Keywords = Field(default_factory=Keywords)
-
-    @field_validator("zh", "en")
-    @classmethod
-    def _not_empty(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is empty")
-        return value.strip()
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 class IRTParams(_Strict):
