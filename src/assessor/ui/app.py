@@ -18,6 +18,8 @@ from assessor.ui.context import AppContext
 
 # Big, plain and touch-friendly: many workers read slowly and use phones.
 CSS = """
+/* the chat's own clear button would only empty the screen (nothing stored is lost): hide it to avoid confusion */
+#chat button[aria-label="Clear"], #chat button[title="Clear"], #chat .widget-clear, #chat .icon-button-wrapper { display: none !important; }
 .gradio-container { font-size: 18px !important; max-width: 980px !important; margin: auto; }
 .gradio-container .prose, .gradio-container .prose p, .gradio-container .prose li { font-size: 19px !important; line-height: 1.6; }
 .big-text, .big-text p { font-size: 20px !important; }
