@@ -121,6 +121,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "login": {"zh": "登录", "en": "Log in"},
     "logout": {"zh": "退出", "en": "Log out"},
     "login_failed": {"zh": "用户名或密码不对。", "en": "Wrong username or password."},
+    "login_locked": {"zh": "登录失败次数太多，请 {seconds} 秒后再试。", "en": "Too many failed logins; try again in {seconds} seconds."},
     "login_needed": {"zh": "请先登录。", "en": "Please log in first."},
     "tab_worker": {"zh": "技能自测", "en": "Skills check"},
     "tab_trainer": {"zh": "培训老师", "en": "Trainer"},

@@ -112,6 +112,15 @@ def test_login_fails_with_a_wrong_password(trainer: TrainerPage) -> None:
         assert login_box["visible"] is True and content["visible"] is False
 
 
+def test_repeated_failed_logins_lock_that_username(trainer: TrainerPage) -> None:
+    for _ in range(5):
+        assert trainer.on_login("teacher", "wrong password")[1] == bi("login_failed")
+    user, notice, *_rest = trainer.on_login("teacher", PASSWORD)  # even the right password waits now
+    assert user is None and "秒" in notice and "seconds" in notice
+    other, *_ = trainer.on_login("nobody-else", "x")  # other usernames are not locked
+    assert other is None
+
+
 def test_every_handler_returns_only_the_login_message_without_login(trainer: TrainerPage, sessions: dict[str, str],
                                                                     tmp_path: Path) -> None:
     import tempfile

@@ -16,6 +16,7 @@ import logging
 import math
 import re
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -305,6 +306,10 @@ def call_with_timeout(fn: Callable[[], T], seconds: float | None = None) -> T:
         raise TimeoutError from error
 
 
+LOGIN_MAX_FAILURES = 5
+LOGIN_WINDOW = 300.0  # seconds
+
+
 class TrainerPage:
     """The trainer tab's components and handlers. Handlers are plain methods (tests call them directly); each
     takes the logged-in name (a `gr.State`) first and returns a tuple whose first value is the notice."""
@@ -313,6 +318,7 @@ class TrainerPage:
         self.ctx = ctx
         self.store = ctx.store
         self.bank = ctx.bank
+        self._failures: dict[str, list[float]] = {}
 
     # ------------------------------------------------------------ guard
 
@@ -339,11 +345,21 @@ class TrainerPage:
     # ------------------------------------------------------------ login
 
     def on_login(self, username: Any, password: Any) -> Out:
-        """Check the account; returns (user state, notice, login box, trainer content, password box)."""
+        """Check the account; returns (user state, notice, login box, trainer content, password box).
+
+        After LOGIN_MAX_FAILURES failed attempts for one username within LOGIN_WINDOW seconds, further attempts
+        for it are refused (without checking the password) until the window has passed."""
         name, secret = _text(username, 64), "" if password is None else str(password)[:256]
+        now = time.monotonic()
+        recent = [t for t in self._failures.get(name, []) if now - t < LOGIN_WINDOW]
+        if len(recent) >= LOGIN_MAX_FAILURES:
+            wait = int(LOGIN_WINDOW - (now - recent[0])) + 1
+            return None, bi("login_locked", seconds=wait), gr.update(visible=True), gr.update(visible=False), ""
         if name and secret and self.store.verify_trainer(name, secret):
+            self._failures.pop(name, None)
             return (name, bi("tr_logged_in", name=plain(name)), gr.update(visible=False), gr.update(visible=True),
                     "")
+        self._failures[name] = [*recent, now]
         return None, bi("login_failed"), gr.update(visible=True), gr.update(visible=False), ""
 
     def on_logout(self, user: Any) -> Out:
