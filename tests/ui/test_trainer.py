@@ -112,6 +112,18 @@ def test_login_fails_with_a_wrong_password(trainer: TrainerPage) -> None:
         assert login_box["visible"] is True and content["visible"] is False
 
 
+def test_a_centre_trainer_sees_only_their_centre(trainer: TrainerPage, sessions: dict[str, str]) -> None:
+    trainer.store.add_trainer("jinan-lead", "jinan-password", centre="Jinan")
+    notice, table, _choices = trainer.on_sessions("jinan-lead", *NO_FILTER)
+    assert len(table) == 0  # every seeded session is at the "default" centre
+    session_id = next(iter(sessions.values()))
+    notice, *_rest = trainer.on_open("jinan-lead", session_id)
+    assert notice == bi("tr_session_missing")
+    assert trainer.on_open("teacher", session_id)[0] == ""  # the same session opens for a "default" account
+    _notice, everyone, _ = trainer.on_sessions("teacher", *NO_FILTER)  # a "default"-centre account sees all
+    assert len(everyone) >= 1
+
+
 def test_repeated_failed_logins_lock_that_username(trainer: TrainerPage) -> None:
     for _ in range(5):
         assert trainer.on_login("teacher", "wrong password")[1] == bi("login_failed")

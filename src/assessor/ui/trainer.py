@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextvars import ContextVar
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -306,6 +308,10 @@ def call_with_timeout(fn: Callable[[], T], seconds: float | None = None) -> T:
         raise TimeoutError from error
 
 
+# The centre the current handler call is limited to (None: all centres); set by TrainerPage._guard for the
+# duration of one synchronous step, so concurrent trainers in other threads never see each other's scope.
+_CENTRE_SCOPE: ContextVar[str | None] = ContextVar("trainer_centre_scope", default=None)
+
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW = 300.0  # seconds
 
@@ -328,10 +334,19 @@ class TrainerPage:
             return False
         return any(trainer.username == user for trainer in self.store.trainers())
 
+    def scope_of(self, user: Any) -> str | None:
+        """The centre a trainer may see: their own, or every centre for an account of the "default" centre."""
+        trainer = next((tr for tr in self.store.trainers() if tr.username == user), None)
+        if trainer is None or trainer.centre in ("", "default"):
+            return None
+        return str(trainer.centre)
+
     def _guard(self, user: Any, n: int, step: Callable[[], Out]) -> Out:
-        """Run a step for a logged-in trainer; otherwise only the login message (and `n - 1` empty values)."""
+        """Run a step for a logged-in trainer (limited to their centre); otherwise only the login message (and
+        `n - 1` empty values)."""
         if not self.authorised(user):
             return (bi("login_needed"),) + (None,) * (n - 1)
+        token = _CENTRE_SCOPE.set(self.scope_of(user))
         try:
             result = step()
         except Problem as problem:
@@ -339,6 +354,8 @@ class TrainerPage:
         except Exception:
             log.exception("trainer step failed")
             return (bi("ui_error"),) + tuple(gr.update() for _ in range(n - 1))
+        finally:
+            _CENTRE_SCOPE.reset(token)
         assert len(result) == n, f"handler returned {len(result)} values, expected {n}"
         return result
 
@@ -369,7 +386,11 @@ class TrainerPage:
     # ------------------------------------------------------------ sessions (6)
 
     def _rows(self, filters: Sequence[Any]) -> list[tuple[AssessmentSession, Worker]]:
-        return self.store.list_sessions(make_filter(*filters))
+        flt = make_filter(*filters)
+        scope = _CENTRE_SCOPE.get()
+        if scope is not None:
+            flt = replace(flt, centre=scope)
+        return self.store.list_sessions(flt)
 
     def on_sessions(self, user: Any, *filters: Any) -> Out:
         """The sessions for the filters; returns (notice, table, session dropdown)."""
@@ -404,7 +425,8 @@ class TrainerPage:
             raise Problem(bi("tr_no_session"))
         session = self.store.get_session(sid)
         worker = self.store.get_worker(session.worker_id) if session is not None else None
-        if session is None or worker is None:
+        scope = _CENTRE_SCOPE.get()
+        if session is None or worker is None or (scope is not None and session.centre != scope):
             raise Problem(bi("tr_session_missing"))
         return session, worker
 
