@@ -3,7 +3,7 @@
     ctx = AppContext.create()
     launch(ctx, host="127.0.0.1", port=7860)
 
-Never `share=True`: the app is for a centre's own network and makes no outside request.
+Never open a public share link: the app is for a centre's own network and makes no outside request.
 """
 
 from __future__ import annotations
