@@ -12,6 +12,7 @@ from assessor.lm.fake import FakeGenerator
 from assessor.lm.service import LMService
 from assessor.retrieval.embedder import get_embedder
 from assessor.store import Store
+from tests.helpers import right_response
 
 
 def _assessment(bank: Bank, url: str, generator: object = None) -> Assessment:
@@ -21,12 +22,7 @@ def _assessment(bank: Bank, url: str, generator: object = None) -> Assessment:
 
 
 def _right(bank: Bank, item_id: str) -> object:
-    item = bank.items[item_id]
-    if item.type == "open_scenario":
-        return "不要扶他起来，马上打120，通知家属"
-    if item.type in ("single_choice", "true_false"):
-        return item.key[0]
-    return list(item.key)
+    return right_response(bank.items[item_id], "不要扶他起来，马上打120，通知家属")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 
 from assessor.ui.context import AppContext
 from assessor.ui.trainer import bi
+from tests.helpers import right_response
 from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, chromium_available, make_context
 from tests.ui.test_trainer import launched_app
 
@@ -45,12 +46,7 @@ class Quiz:
 
 
 def _answer(ctx: AppContext, item_id: str) -> Any:
-    item = ctx.bank.items[item_id]
-    if item.type == "open_scenario":
-        return HTML_ANSWER
-    if item.type in ("single_choice", "true_false"):
-        return item.key[0]
-    return list(item.key)
+    return right_response(ctx.bank.items[item_id], HTML_ANSWER)
 
 
 def _finish_in_chinese(ctx: AppContext, worker_code: str) -> str:

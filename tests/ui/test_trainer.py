@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from assessor.ui.context import AppContext
 from assessor.ui.trainer import TrainerPage, bi, make_filter
+from tests.helpers import right_response
 from tests.ui.conftest import free_port, make_context
 
 PASSWORD = "correct horse 42"
@@ -26,12 +27,7 @@ HTML_ANSWER = "<b>不要扶</b>，打120 <script>alert(1)</script>"
 
 
 def _answer(ctx: AppContext, item_id: str, open_text: str) -> Any:
-    item = ctx.bank.items[item_id]
-    if item.type == "open_scenario":
-        return open_text
-    if item.type in ("single_choice", "true_false"):
-        return item.key[0]
-    return list(item.key)
+    return right_response(ctx.bank.items[item_id], open_text)
 
 
 def finish(ctx: AppContext, worker: str, open_text: str = HTML_ANSWER, seed: int = 7) -> str:
