@@ -16,7 +16,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assessor.bank.load import Bank
@@ -43,12 +43,6 @@ class InputProblem(ValueError):
 
     def message(self, lang: str) -> str:
         return t(self.key, lang, **self.values)
-
-
-class GateLike(Protocol):
-    text_shown: str
-    source: str
-    reason: str
 
 
 class LanguageService(Protocol):
@@ -698,7 +692,3 @@ class Assessment:
             summary, source = self._authored_summary(results, courses, lang), "bank"
         return self._result_view(row, results, courses, summary, source, lang)
 
-
-def view_dict(view: Any) -> dict[str, Any]:
-    """A plain dict of any view (for JSON APIs and tests)."""
-    return asdict(view)
