@@ -74,6 +74,8 @@ def test_list_sessions_filters(tmp_path: Path) -> None:
     assert [w.code for _, w in store.list_sessions(SessionFilter(centre="y"))] == ["B2"]
     assert [s.id for s, _ in store.list_sessions(SessionFilter(level_reached=5))] == [s1.id]
     assert [w.code for _, w in store.list_sessions(SessionFilter(search="b2"))] == ["B2"]
+    assert [s.id for s, _ in store.list_sessions(SessionFilter(search=s1.resume_code.lower()))] == [s1.id]
+    assert [s.id for s, _ in store.list_sessions(SessionFilter(search=s1.id[:8]))] == [s1.id]
 
 
 def test_trainer_passwords_are_hashed(tmp_path: Path) -> None:

@@ -217,10 +217,16 @@ class Store:
                 query = query.where(AssessmentSession.started_at >= flt.date_from)
             if flt.date_to:
                 query = query.where(AssessmentSession.started_at <= flt.date_to)
-            if flt.search:
-                like = f"%{flt.search.strip()}%"
-                query = query.where(Worker.code.ilike(like) | Worker.display_name.ilike(like)
-                                    | AssessmentSession.resume_code.ilike(like) | AssessmentSession.id.ilike(like))
+            if flt.search and flt.search.strip():
+                # Names match anywhere; the random codes and ids only as a whole (resume code) or by a prefix of
+                # at least 8 characters (session id), so a short query never hits a random id by chance.
+                text = flt.search.strip()
+                like = f"%{text}%"
+                match = (Worker.code.ilike(like) | Worker.display_name.ilike(like)
+                         | (AssessmentSession.resume_code == text.upper()))
+                if len(text) >= 8:
+                    match = match | AssessmentSession.id.ilike(f"{text.lower()}%")
+                query = query.where(match)
             rows = db.execute(query.order_by(AssessmentSession.started_at.desc()).limit(limit)).all()
             return [(s, w) for s, w in rows]
 
