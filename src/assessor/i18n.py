@@ -197,6 +197,3 @@ def t(key: str, lang: str, **values: object) -> str:
     text = entry.get(lang) or entry["zh"]
     return text.format(**values) if values else text
 
-
-def both(key: str, **values: object) -> dict[str, str]:
-    return {lang: t(key, lang, **values) for lang in LANGS}
