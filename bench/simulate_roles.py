@@ -32,7 +32,8 @@ from pathlib import Path
 
 from assessor.bank.load import load_bank
 from assessor.cat.engine import EngineConfig
-from assessor.cat.simulate import simulate, synthetic_bank
+from assessor.cat.simulate import simulate
+from assessor.testing import synthetic_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from assessor.bank.load import Bank
-from assessor.cat.simulate import synthetic_bank
+from assessor.testing import synthetic_bank
 
 
 @pytest.fixture(scope="session")

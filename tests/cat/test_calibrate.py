@@ -1,12 +1,12 @@
 import numpy as np
 
+from assessor.bank.write import rewrite_irt_lines
 from assessor.cat.calibrate import (
     ItemEstimate,
     ItemSpec,
     calibrate,
     recovery_study,
     response_matrix,
-    rewrite_irt_lines,
 )
 
 

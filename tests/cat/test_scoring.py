@@ -1,7 +1,7 @@
 import pytest
 
 from assessor.cat.scoring import ScoringError, multiple_choice_category, score_response
-from assessor.cat.simulate import synthetic_item
+from assessor.testing import synthetic_item
 
 
 def _item(kind):

@@ -1,5 +1,6 @@
 from assessor.cat.engine import EngineConfig
-from assessor.cat.simulate import simulate, synthetic_bank
+from assessor.cat.simulate import simulate
+from assessor.testing import synthetic_bank
 
 KEYS = ("mean_items", "p90_items", "rmse_theta", "bias_theta", "classification_accuracy", "readiness_accuracy",
         "max_exposure", "unused_share", "ms_per_selection")

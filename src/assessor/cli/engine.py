@@ -13,7 +13,7 @@ from assessor.cli.common import default_bank_dir, print_json
 
 def _load_bank(spec: str | None, seed: int) -> Any:
     from assessor.bank.load import load_bank
-    from assessor.cat.simulate import synthetic_bank
+    from assessor.testing import synthetic_bank
 
     if spec and spec.startswith("synthetic:"):
         n = int(spec.split(":", 1)[1])
@@ -106,7 +106,8 @@ def calibrate_command(
 ) -> None:
     """Estimate item parameters (MML with priors) from stored responses; report changes; --apply writes them."""
     from assessor.bank.load import load_bank
-    from assessor.cat.calibrate import ItemSpec, apply_to_files, calibrate, response_matrix
+    from assessor.bank.write import apply_to_files
+    from assessor.cat.calibrate import ItemSpec, calibrate, response_matrix
     from assessor.cat.select import item_params
 
     root = bank_dir or default_bank_dir()
