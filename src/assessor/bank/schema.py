@@ -196,6 +196,12 @@ class LevelBlueprint(_Strict):
 
     weights: dict[str, float]
     cut_score: float
+    own_evidence_k: int = Field(default=3, ge=1, le=10)
+    """Answered items of its own an area needs before it gets a band and a confidence word."""
+    max_open_share: float = Field(default=0.15, ge=0.0, le=1.0)
+    """Largest share of a session's items that may be typed (open_scenario) at this level."""
+    gentle_start: int = Field(default=5, ge=0, le=15)
+    """The first this many items are tap items at or below the target level (never typed)."""
 
 
 class Role(_Strict):
