@@ -70,6 +70,33 @@ CASES = [
     ("unknown type", SAF, "type: true_false", "type: yes_no", "type: yes_no", "type", "Input should be"),
     ("course with unknown domain", "courses.yaml", "domains: [cleaning]", "domains: [gardening]",
      "domains: [gardening]", "domains[0]", "unknown domain 'gardening'"),
+    # bank v2
+    ("rubric point without polarity", SAF, "{zh: 打120, en: Call 120, polarity: do, ", "{zh: 打120, en: Call 120, ",
+     "{zh: 打120, en: Call 120, weight", "answer", "polarity"),
+    ("do_not point without its negation", SAF, "{zh: 不要急着把他扶起来, en: Do not rush to lift him,",
+     "{zh: 急着把他扶起来, en: Rush to lift him,", "{zh: 急着把他扶起来", "answer[0].polarity", "prohibition in both"),
+    ("do point that opens with a prohibition", SAF, "{zh: 打120, en: Call 120, polarity: do,",
+     "{zh: 别忘了打120, en: Do not forget to call 120, polarity: do,", "别忘了打120", "answer[1].polarity", "set polarity: do_not"),
+    ("critical error without examples", SAF, "    explanation: {zh: 不要急着扶",
+     "    critical:\n      - {zh: 马上把他拉起来, en: Pull him up at once, examples: {zh: [扶起来]}}\n    explanation: {zh: 不要急着扶",
+     "examples: {zh: [扶起来]}", "critical[0].examples", "at least one example"),
+    ("critical error on a choice item", SAF, "    answer: [b]\n",
+     "    answer: [b]\n    critical:\n      - {zh: 开灯, en: Switch on a light, examples: {zh: [开灯], en: [light]}}\n",
+     "    critical:", "critical", "open_scenario items only"),
+    ("plain rephrasing gives the key away", SAF, "    answer: [b]\n",
+     "    answer: [b]\n    plain: {zh: 家里有煤气味。要关阀门，开窗通风吗？, en: There is a gas smell at home.}\n",
+     "    plain: {zh: 家里有煤气味", "plain.zh", "key option b"),
+    ("plain rephrasing names a rubric keyword", SAF, "    explanation: {zh: 不要急着扶",
+     "    plain: {zh: 老人摔了。不要扶吗？, en: \"He fell. What now?\"}\n    explanation: {zh: 不要急着扶",
+     "    plain: {zh: 老人摔了", "plain.zh", "rubric keyword '不要扶'"),
+    ("picture missing", SAF, "    answer: [b]\n",
+     "    answer: [b]\n    image: {file: gas/valve.svg, alt: {zh: 燃气阀门, en: A gas valve}}\n",
+     "    image: {file: gas/valve.svg", "image.file", "does not exist"),
+    ("same_fact group of one", SAF, "    answer: [b]\n", "    answer: [b]\n    same_fact: gas_first_step\n",
+     "same_fact: gas_first_step", "same_fact", "no other item"),
+    ("review due before review", SAF, "    answer: [b]\n",
+     "    answer: [b]\n    reviewed_on: 2026-11-29\n    review_due: 2026-01-01\n", "review_due: 2026-01-01",
+     "review_due", "not after reviewed_on"),
 ]
 
 
@@ -104,3 +131,15 @@ def test_cli_validate_exit_codes_and_json(tiny_bank_dir: Path) -> None:
 def test_missing_folder_is_a_problem(tmp_path: Path) -> None:
     _bank, problems = check_bank(tmp_path / "nowhere")
     assert problems and "does not exist" in problems[0].message
+
+
+def test_picture_with_a_script_is_refused(tiny_bank_dir: Path) -> None:
+    media = tiny_bank_dir / "media"
+    media.mkdir()
+    (media / "valve.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', encoding="utf-8")
+    _mutate(tiny_bank_dir, SAF, "    answer: [b]\n", "    answer: [b]\n    image: {file: valve.svg, alt: {zh: 阀门, en: A valve}}\n")
+    _bank, problems = check_bank(tiny_bank_dir)
+    assert any("script" in p.message and p.field == "image.file" for p in problems), [str(p) for p in problems]
+    (media / "valve.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>', encoding="utf-8")
+    _bank, problems = check_bank(tiny_bank_dir)
+    assert problems == []

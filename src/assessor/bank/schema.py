@@ -6,6 +6,7 @@ Levels follow the Chinese national standards: 5 (五级/初级工) is the entry 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -77,15 +78,49 @@ class Option(_ZhEn):
 
 
 class Keywords(_Strict):
+    """Short phrases per language (hints, examples); either list may be empty."""
+
     zh: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
 
+    def get(self, lang: str) -> list[str]:
+        return self.zh if lang == "zh" else self.en
+
+    def all(self) -> list[str]:
+        return [*self.zh, *self.en]
+
+
+Polarity = Literal["do", "do_not"]
+
 
 class RubricPoint(_ZhEn):
-    """One point a good free-text answer makes; `weight` is its share of the item's score."""
+    """One *action* a good free-text answer states (rubric v2), and whether the worker should do it or not.
 
+    `zh`/`en` state the instruction as a trainer says it; `polarity` is `do` ("马上打120": the answer earns the
+    point by saying to do it) or `do_not` ("不要急着把他扶起来": by saying not to do it; the text then carries the
+    negation in both languages). `weight` is the point's share of the item's score. `keywords` are optional hints
+    for the scorer, never enough alone for the point; `examples` are optional paraphrases of the whole point.
+    """
+
+    polarity: Polarity
     weight: float = Field(default=1.0, gt=0)
     keywords: Keywords = Field(default_factory=Keywords)
+    examples: Keywords = Field(default_factory=Keywords)
+
+
+class CriticalError(_ZhEn):
+    """A dangerous action for this scenario: an answer that recommends it scores 0 on the item, and the worker
+    is shown "⚠ 这样做有危险：<zh>" / "⚠ This is dangerous: <en>". `examples` are ways a worker might say it
+    (at least one per language)."""
+
+    examples: Keywords = Field(default_factory=Keywords)
+
+
+class Image(_Strict):
+    """A drawing made for the bank: an SVG under question_bank/media/ and its alt text in both languages."""
+
+    file: str = Field(pattern=r"^[A-Za-z0-9_\-./]+\.svg$")
+    alt: Text
 
 
 class IRTParams(_Strict):
@@ -125,7 +160,13 @@ class IRTParams(_Strict):
 
 class Item(_Strict):
     """One question. `answer` is a list of option ids (choice and true/false items), the full order
-    of option ids (ordering), or rubric points (open_scenario)."""
+    of option ids (ordering), or rubric points (open_scenario).
+
+    Optional since bank v2: `critical` (open_scenario only: dangerous actions that cap the score at 0),
+    `plain` (an authored everyday-words rephrasing of the stem that gives nothing away), `image`,
+    `same_fact` (items of one group test the same fact: a session never shows two of them) and provenance
+    (`source` guideline or standard with year, `author`, `reviewer`, `reviewed_on`, `review_due`).
+    """
 
     id: str = Field(pattern=r"^[a-z]{3}-\d{4}$")
     domain: str
@@ -142,6 +183,15 @@ class Item(_Strict):
     status: Literal["active", "pilot", "retired"] = "active"
     reviewed: bool = False
     version: int = Field(default=1, ge=1)
+    critical: list[CriticalError] = Field(default_factory=list)
+    plain: Text | None = None
+    image: Image | None = None
+    same_fact: str | None = Field(default=None, pattern=r"^[a-z0-9_\-]+$")
+    source: str | None = None
+    author: str | None = None
+    reviewer: str | None = None
+    reviewed_on: date | None = None
+    review_due: date | None = None
 
     @property
     def option_ids(self) -> list[str]:
