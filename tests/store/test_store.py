@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from assessor.store import SessionFilter, Store, open_store
-from assessor.store.migrations import MIGRATIONS, current_version
+from assessor.store.migrations import current_revision, head_revision
 from assessor.store.passwords import hash_password, verify_password
 
 
@@ -23,18 +23,17 @@ def test_default_store_is_sqlite_in_wal_mode_in_the_data_dir(isolated_data_dir: 
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert set(inspect(store.engine).get_table_names()) >= {"workers", "sessions", "responses", "messages", "trainers"}
-    assert current_version(store.engine) == len(MIGRATIONS)
+    assert current_revision(store.engine) == head_revision()
 
 
-def test_migrations_are_idempotent(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    Store(url)
-    again = Store(url)
-    assert current_version(again.engine) == len(MIGRATIONS)
+def test_migrations_are_idempotent(database_url: str) -> None:
+    Store(database_url)
+    again = Store(database_url)
+    assert current_revision(again.engine) == head_revision() == again.schema_revision
 
 
-def test_answer_is_committed_with_the_state_and_survives_reopening(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+def test_answer_is_committed_with_the_state_and_survives_reopening(database_url: str) -> None:
+    url = database_url
     store = Store(url)
     worker = store.get_or_create_worker("W-17", centre="Jinan", language="zh")
     session = store.create_session(worker, role="housekeeper", target_level=5, bank_version="abc",
@@ -53,8 +52,8 @@ def test_answer_is_committed_with_the_state_and_survives_reopening(tmp_path: Pat
     assert reopened.seen_item_ids(worker.id) == {"cln-0001", "cln-0002"}
 
 
-def test_same_code_same_worker_per_centre(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_same_code_same_worker_per_centre(database_url: str) -> None:
+    store = Store(database_url)
     a = store.get_or_create_worker("A1", centre="x")
     assert store.get_or_create_worker("A1", centre="x").id == a.id
     assert store.get_or_create_worker("A1", centre="y").id != a.id
@@ -62,8 +61,8 @@ def test_same_code_same_worker_per_centre(tmp_path: Path) -> None:
         store.get_or_create_worker("  ")
 
 
-def test_list_sessions_filters(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_list_sessions_filters(database_url: str) -> None:
+    store = Store(database_url)
     w1 = store.get_or_create_worker("A1", centre="x")
     w2 = store.get_or_create_worker("B2", centre="y")
     s1 = store.create_session(w1, role="housekeeper", target_level=5, bank_version="v", engine_settings={}, state={})
@@ -78,8 +77,8 @@ def test_list_sessions_filters(tmp_path: Path) -> None:
     assert [s.id for s, _ in store.list_sessions(SessionFilter(search=s1.id[:8]))] == [s1.id]
 
 
-def test_trainer_passwords_are_hashed(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_trainer_passwords_are_hashed(database_url: str) -> None:
+    store = Store(database_url)
     store.add_trainer("li", "s3cret-pass")
     stored = store.trainers()[0].password_hash
     assert "s3cret-pass" not in stored and stored.startswith("scrypt$")
@@ -97,8 +96,8 @@ def test_password_hash_roundtrip() -> None:
     assert not verify_password("x", "not-a-hash")
 
 
-def test_item_exposure_counts_recent_sessions_per_role(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_item_exposure_counts_recent_sessions_per_role(database_url: str) -> None:
+    store = Store(database_url)
     worker = store.get_or_create_worker("E1")
     for n in range(3):
         session = store.create_session(worker, role="housekeeper", target_level=5, bank_version="v",

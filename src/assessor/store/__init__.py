@@ -1,10 +1,11 @@
-"""Persistence: SQLAlchemy tables, a migration list and the queries the app needs."""
+"""Persistence: SQLAlchemy tables, Alembic migrations and the queries the app needs."""
 
+from assessor.store.errors import StaleSession
 from assessor.store.repository import SessionFilter, Store, make_engine, new_resume_code
-from assessor.store.tables import AssessmentSession, Message, Response, Trainer, Worker
+from assessor.store.tables import AssessmentSession, GradingReview, Message, Response, Trainer, Worker
 
-__all__ = ["AssessmentSession", "Message", "Response", "SessionFilter", "Store", "Trainer", "Worker",
-           "make_engine", "new_resume_code", "open_store"]
+__all__ = ["AssessmentSession", "GradingReview", "Message", "Response", "SessionFilter", "StaleSession", "Store",
+           "Trainer", "Worker", "make_engine", "new_resume_code", "open_store"]
 
 
 def open_store(url: str | None = None) -> Store:

@@ -2,6 +2,11 @@
 
 Contract: `record_answer` commits the response (and the engine state after it) in one transaction before it
 returns, so nothing a worker answered is lost if the next step fails.
+
+Every write of a session's state (`save_state`, `record_answer`, `finish_session`) is a compare-and-swap on
+`sessions.version` when the caller names the version it read (`expected_version`): the write happens only if
+nobody wrote since, the version grows by one, and otherwise `StaleSession` is raised and nothing is written.
+This holds across threads and across app processes sharing one database.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from assessor.store.errors import StaleSession
 from assessor.store.migrations import migrate
 from assessor.store.passwords import hash_password, verify_password
-from assessor.store.tables import AssessmentSession, Message, Response, Trainer, Worker, utcnow
+from assessor.store.tables import AssessmentSession, GradingReview, Message, Response, Trainer, Worker, utcnow
+
+SESSION_KINDS = ("assessment", "practice")
+REVIEW_STATUSES = ("auto", "needs_review", "reviewed")
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O/1/I: easy to read aloud and type
 
@@ -65,7 +74,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.schema_version = migrate(self.engine)
+        self.schema_revision = migrate(self.engine)
         self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     def db(self) -> Session:
@@ -88,7 +97,11 @@ class Store:
             return worker
 
     def create_session(self, worker: Worker, *, role: str, target_level: int, bank_version: str,
-                       engine_settings: dict[str, Any], state: dict[str, Any], language: str = "zh") -> AssessmentSession:
+                       engine_settings: dict[str, Any], state: dict[str, Any], language: str = "zh",
+                       kind: str = "assessment") -> AssessmentSession:
+        """A new session at version 0; `kind` is 'assessment' or 'practice' (never counted in statistics)."""
+        if kind not in SESSION_KINDS:
+            raise ValueError(f"session kind must be one of {', '.join(SESSION_KINDS)}, not {kind!r}")
         with self.db() as db, db.begin():
             for _ in range(10):
                 code = new_resume_code()
@@ -96,7 +109,8 @@ class Store:
                     break
             row = AssessmentSession(id=uuid.uuid4().hex, resume_code=code, worker_id=worker.id, centre=worker.centre,
                                     role=role, target_level=target_level, language=language,
-                                    bank_version=bank_version, engine_settings=engine_settings, state=state)
+                                    bank_version=bank_version, engine_settings=engine_settings, state=state,
+                                    version=0, kind=kind)
             db.add(row)
             db_worker = db.get(Worker, worker.id)
             if db_worker is not None:
@@ -118,32 +132,67 @@ class Store:
         with self.db() as db:
             return db.get(Worker, worker_id)
 
-    def save_state(self, session_id: str, state: dict[str, Any], *, language: str | None = None) -> None:
+    @staticmethod
+    def _swap(db: Session, session_id: str, expected_version: int | None, values: dict[str, Any]) -> int:
+        """Write `values` to the session and bump its version, if it is still at `expected_version` (None: any).
+
+        The UPDATE is the transaction's first write, so it takes the row lock (PostgreSQL) or the write lock
+        (SQLite) before anything is read for the rest of the write. Returns the new version.
+        Raises KeyError for an unknown session and StaleSession for a stale version.
+        """
+        query = update(AssessmentSession).where(AssessmentSession.id == session_id)
+        if expected_version is not None:
+            query = query.where(AssessmentSession.version == expected_version)
+        result = db.execute(query.values(version=AssessmentSession.version + 1, **values)
+                            .execution_options(synchronize_session=False))
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            version = db.scalar(select(AssessmentSession.version).where(AssessmentSession.id == session_id))
+            return int(version or 0)
+        actual = db.scalar(select(AssessmentSession.version).where(AssessmentSession.id == session_id))
+        if actual is None:
+            raise KeyError(session_id)
+        raise StaleSession(session_id, expected_version if expected_version is not None else -1, int(actual))
+
+    def session_version(self, session_id: str) -> int:
+        """The session's current version (KeyError if there is no such session)."""
+        with self.db() as db:
+            version = db.scalar(select(AssessmentSession.version).where(AssessmentSession.id == session_id))
+        if version is None:
+            raise KeyError(session_id)
+        return int(version)
+
+    def save_state(self, session_id: str, state: dict[str, Any], *, language: str | None = None,
+                   expected_version: int | None = None) -> int:
+        """Save the engine state (and language); return the new version. StaleSession if someone wrote first."""
+        values: dict[str, Any] = {"state": state}
+        if language:
+            values["language"] = language
         with self.db() as db, db.begin():
-            row = db.get(AssessmentSession, session_id)
-            if row is None:
-                raise KeyError(session_id)
-            row.state = state
-            if language:
-                row.language = language
+            return self._swap(db, session_id, expected_version, values)
 
     def record_answer(self, session_id: str, *, item_id: str, item_version: int, item_params: dict[str, Any],
                       domain: str, level: int, item_type: str, answer: Any, score: float, category: int,
                       correct: bool, pilot: bool, theta: dict[str, float], se: dict[str, float],
                       state: dict[str, Any], seconds: float | None = None,
-                      grading: dict[str, Any] | None = None) -> Response:
-        """Insert the response and save the engine state after it, in one committed transaction."""
+                      grading: dict[str, Any] | None = None, expected_version: int | None = None,
+                      review_status: str = "auto", audio_path: str | None = None) -> Response:
+        """Insert the response and save the engine state after it, in one committed transaction.
+
+        With `expected_version`, a compare-and-swap: if another request wrote the session since that version,
+        StaleSession is raised and no response is stored. An answer with review_status 'needs_review' is
+        stored with `counted` false (the engine and the statistics leave it out until a trainer decides).
+        """
+        if review_status not in REVIEW_STATUSES:
+            raise ValueError(f"review status must be one of {', '.join(REVIEW_STATUSES)}, not {review_status!r}")
         with self.db() as db, db.begin():
-            row = db.get(AssessmentSession, session_id)
-            if row is None:
-                raise KeyError(session_id)
+            self._swap(db, session_id, expected_version, {"state": state})
             seq = (db.scalar(select(func.max(Response.seq)).where(Response.session_id == session_id)) or 0) + 1
             response = Response(session_id=session_id, seq=seq, item_id=item_id, item_version=item_version,
                                 item_params=item_params, domain=domain, level=level, item_type=item_type,
                                 answer=answer, score=score, category=category, correct=correct, pilot=pilot,
-                                theta=theta, se=se, seconds=seconds, grading=grading)
+                                theta=theta, se=se, seconds=seconds, grading=grading, review_status=review_status,
+                                counted=review_status != "needs_review", audio_path=audio_path)
             db.add(response)
-            row.state = state
             return response
 
     def add_message(self, session_id: str, *, speaker: str, text: str, kind: str = "text", source: str = "bank",
@@ -156,18 +205,15 @@ class Store:
             return message
 
     def finish_session(self, session_id: str, *, results: dict[str, Any], level_reached: int | None,
-                       ready: bool | None, state: dict[str, Any] | None = None) -> None:
+                       ready: bool | None, state: dict[str, Any] | None = None,
+                       expected_version: int | None = None) -> int:
+        """Mark the session finished with its results; return the new version (StaleSession if stale)."""
+        values: dict[str, Any] = {"status": "finished", "ended_at": utcnow(), "results": results,
+                                  "level_reached": level_reached, "ready": ready}
+        if state is not None:
+            values["state"] = state
         with self.db() as db, db.begin():
-            row = db.get(AssessmentSession, session_id)
-            if row is None:
-                raise KeyError(session_id)
-            row.status = "finished"
-            row.ended_at = utcnow()
-            row.results = results
-            row.level_reached = level_reached
-            row.ready = ready
-            if state is not None:
-                row.state = state
+            return self._swap(db, session_id, expected_version, values)
 
     def responses(self, session_id: str) -> list[Response]:
         with self.db() as db:
@@ -189,9 +235,13 @@ class Store:
             return set(db.scalars(select(Response.item_id).where(Response.session_id.in_(ids))))
 
     def item_exposure(self, role: str, *, last_sessions: int = 200) -> tuple[dict[str, int], int]:
-        """How many of the role's most recent sessions showed each item, and how many sessions that was."""
+        """How many of the role's most recent assessment sessions showed each item, and how many sessions that was.
+
+        Practice sessions are left out.
+        """
         with self.db() as db:
-            ids = list(db.scalars(select(AssessmentSession.id).where(AssessmentSession.role == role)
+            ids = list(db.scalars(select(AssessmentSession.id)
+                                  .where(AssessmentSession.role == role, AssessmentSession.kind == "assessment")
                                   .order_by(AssessmentSession.started_at.desc()).limit(last_sessions)))
             if not ids:
                 return {}, 0
@@ -230,12 +280,77 @@ class Store:
             rows = db.execute(query.order_by(AssessmentSession.started_at.desc()).limit(limit)).all()
             return [(s, w) for s, w in rows]
 
-    def all_responses(self, *, session_ids: Iterable[str] | None = None) -> list[Response]:
+    def all_responses(self, *, session_ids: Iterable[str] | None = None, counted_only: bool = False) -> list[Response]:
+        """Responses in session order; `counted_only` keeps those that count in item statistics and
+        calibration: from assessment sessions (not practice) and not awaiting a trainer's review."""
         with self.db() as db:
             query = select(Response).order_by(Response.session_id, Response.seq)
             if session_ids is not None:
                 query = query.where(Response.session_id.in_(list(session_ids)))
+            if counted_only:
+                query = (query.join(AssessmentSession, AssessmentSession.id == Response.session_id)
+                         .where(AssessmentSession.kind == "assessment", Response.counted.is_(True)))
             return list(db.scalars(query))
+
+    # ---- trainer review of free-text answers ----
+    def mark_needs_review(self, response_id: int) -> None:
+        """Send an answer to the trainers' review queue; it stops counting until a trainer decides."""
+        with self.db() as db, db.begin():
+            response = db.get(Response, response_id)
+            if response is None:
+                raise KeyError(response_id)
+            response.review_status = "needs_review"
+            response.counted = False
+
+    def record_review(self, response_id: int, *, trainer: str, points: list[dict[str, Any]], critical: list[str],
+                      score: float, note: str = "") -> GradingReview:
+        """Store a trainer's decision; the answer becomes 'reviewed', counts again, and takes the trainer's score.
+
+        `points` lists each rubric point as {"point": id, "said": bool}; `critical` the critical errors found;
+        `score` is in [0, 1]. The machine's own grading stays in `Response.grading`.
+        """
+        if not 0.0 <= score <= 1.0:
+            raise ValueError(f"a review score must be between 0 and 1, not {score}")
+        if not trainer.strip():
+            raise ValueError("a review needs the trainer's username")
+        for point in points:
+            if not isinstance(point, dict) or not isinstance(point.get("said"), bool) or "point" not in point:
+                raise ValueError(f'each point must look like {{"point": id, "said": true/false}}, not {point!r}')
+        with self.db() as db, db.begin():
+            response = db.get(Response, response_id)
+            if response is None:
+                raise KeyError(response_id)
+            review = GradingReview(response_id=response_id, trainer=trainer.strip(), decided_at=utcnow(),
+                                   points=list(points), critical=list(critical), score=float(score), note=note)
+            db.add(review)
+            response.review_status = "reviewed"
+            response.counted = True
+            response.score = float(score)
+            return review
+
+    def pending_reviews(self, centre: str | None = None) -> list[tuple[Response, AssessmentSession]]:
+        """Answers awaiting review, oldest first, with their sessions; `centre` None means every centre."""
+        with self.db() as db:
+            query = (select(Response, AssessmentSession)
+                     .join(AssessmentSession, AssessmentSession.id == Response.session_id)
+                     .where(Response.review_status == "needs_review"))
+            if centre is not None:
+                query = query.where(AssessmentSession.centre == centre)
+            return [(r, s) for r, s in db.execute(query.order_by(Response.created_at, Response.id)).all()]
+
+    def reviews(self, response_id: int) -> list[GradingReview]:
+        """Every trainer decision on one answer, oldest first."""
+        with self.db() as db:
+            return list(db.scalars(select(GradingReview).where(GradingReview.response_id == response_id)
+                                   .order_by(GradingReview.decided_at, GradingReview.id)))
+
+    def record_consent(self, worker_id: str) -> None:
+        """Note when the worker agreed to the data notice."""
+        with self.db() as db, db.begin():
+            worker = db.get(Worker, worker_id)
+            if worker is None:
+                raise KeyError(worker_id)
+            worker.consent_at = utcnow()
 
     # ---- trainers ----
     def add_trainer(self, username: str, password: str, *, centre: str = "default") -> Trainer:

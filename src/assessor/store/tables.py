@@ -1,11 +1,26 @@
-"""SQLAlchemy 2 tables: workers, sessions, responses, transcript messages, trainer accounts."""
+"""SQLAlchemy 2 tables: workers, sessions, responses, transcript messages, trainer accounts, grading reviews.
+
+The schema itself is made and changed by the Alembic revisions in `store/alembic/versions/`: a change here
+needs a new revision there (tests/store checks that the two agree).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -28,12 +43,17 @@ class Worker(Base):
     language: Mapped[str] = mapped_column(String(8), default="zh")
     role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     sessions: Mapped[list[AssessmentSession]] = relationship(back_populates="worker")
     __table_args__ = (UniqueConstraint("centre", "code", name="uq_worker_centre_code"),)
 
 
 class AssessmentSession(Base):
-    """One quiz. `engine_settings` are frozen at start; `state` is the engine state after the last answer."""
+    """One quiz. `engine_settings` are frozen at start; `state` is the engine state after the last answer.
+
+    `version` grows by one with every state write (compare-and-swap: a write names the version it read).
+    `kind` is 'assessment' or 'practice'; practice never counts in item statistics or exposure.
+    """
 
     __tablename__ = "sessions"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -52,13 +72,19 @@ class AssessmentSession(Base):
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     level_reached: Mapped[int | None] = mapped_column(Integer, nullable=True)
     ready: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kind: Mapped[str] = mapped_column(String(16), default="assessment", server_default="assessment")
     worker: Mapped[Worker] = relationship(back_populates="sessions")
     responses: Mapped[list[Response]] = relationship(back_populates="session", order_by="Response.seq")
     messages: Mapped[list[Message]] = relationship(back_populates="session", order_by="Message.seq")
 
 
 class Response(Base):
-    """One answer, with the item version and parameters as used and the ability after it."""
+    """One answer, with the item version and parameters as used and the ability after it.
+
+    `review_status` is 'auto' (scored by the machine), 'needs_review' or 'reviewed' (by a trainer);
+    an answer awaiting review has `counted` false and is not used by the engine or the item statistics.
+    """
 
     __tablename__ = "responses"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -79,7 +105,10 @@ class Response(Base):
     se: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     grading: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    review_status: Mapped[str] = mapped_column(String(16), default="auto", server_default="auto")
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    audio_path: Mapped[str | None] = mapped_column(String(255), nullable=True)
     session: Mapped[AssessmentSession] = relationship(back_populates="responses")
     __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_response_session_seq"),)
 
@@ -112,7 +141,15 @@ class Trainer(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class SchemaVersion(Base):
-    __tablename__ = "schema_version"
-    version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    applied_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+class GradingReview(Base):
+    """A trainer's decision on one free-text answer: which rubric points were said, critical errors, score."""
+
+    __tablename__ = "grading_reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True)
+    trainer: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    points: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"point": id, "said": bool}, ...]
+    critical: Mapped[list[Any]] = mapped_column(JSON, default=list)  # ids of critical errors found
+    score: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
