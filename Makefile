@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 7860
 
-.PHONY: run test quick-test lint setup browser bench clean
+.PHONY: run test quick-test lint setup browser postgres bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji; \
 	fi
+
+# A throwaway PostgreSQL on 127.0.0.1:55432 for the tests (without it they run on SQLite only; CI=true fails instead).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; \
+	fi
+	deploy/test-postgres.sh start
 
 test: $(STAMP) browser
 	$(BIN)/pytest
