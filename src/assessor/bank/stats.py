@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from assessor.bank.load import Bank
@@ -16,11 +17,13 @@ def _complete(item: Item, lang: str) -> bool:
     return all(t.strip() for t in texts)
 
 
-def bank_stats(bank: Bank) -> dict[str, Any]:
+def bank_stats(bank: Bank, today: date | None = None) -> dict[str, Any]:
     """Counts by domain, level, type and status; review and language shares; courses and roles.
 
     Shares are over all items (0 when the bank is empty). `by_domain_level_type` nests
-    domain → level → type → count for the active items.
+    domain → level → type → count for the active items. `v2` counts the bank-v2 fields over active items:
+    plain rephrasings, pictures, sources, same_fact groups, open items with critical errors, and reviews whose
+    `review_due` date is before `today` (overdue).
     """
     items = list(bank.items.values())
     n = len(items)
@@ -44,4 +47,20 @@ def bank_stats(bank: Bank) -> dict[str, Any]:
         "course_units": sum(len(c.units) for c in bank.courses.values()),
         "roles": len(bank.roles),
         "domains": len(bank.domains),
+        "v2": _v2_counts(active, today or date.today()),
+    }
+
+
+def _v2_counts(active: list[Item], today: date) -> dict[str, int]:
+    open_items = [i for i in active if i.type == "open_scenario"]
+    return {
+        "active_reviewed": sum(i.reviewed for i in active),
+        "with_plain": sum(i.plain is not None for i in active),
+        "with_image": sum(i.image is not None for i in active),
+        "with_source": sum(bool(i.source) for i in active),
+        "in_same_fact_groups": sum(bool(i.same_fact) for i in active),
+        "open_items": len(open_items),
+        "open_items_with_critical": sum(bool(i.critical) for i in open_items),
+        "open_items_level_5": sum(i.level == 5 for i in open_items),
+        "reviews_overdue": sum(bool(i.review_due and i.review_due < today) for i in active),
     }

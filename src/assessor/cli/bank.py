@@ -1,4 +1,4 @@
-"""`assessor bank validate|stats`."""
+"""`assessor bank validate|stats|lint`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from assessor.bank.load import check_bank
+from assessor.bank.lint import lint_bank
+from assessor.bank.load import check_bank, load_bank
 from assessor.bank.stats import bank_stats
 from assessor.cli.common import default_bank_dir, print_json
 
@@ -53,3 +54,23 @@ def stats(
     typer.echo("by level: " + ", ".join(f"L{k} {v}" for k, v in data["by_level"].items()))
     typer.echo("by type: " + ", ".join(f"{k} {v}" for k, v in data["by_type"].items()))
     typer.echo(f"courses: {data['courses']} ({data['course_units']} units), roles: {data['roles']}")
+
+
+@bank_app.command("lint")
+def lint(
+    path: Path = typer.Argument(None, help="Bank folder (default: the configured bank)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Test-wise cue statistics (cue words, option length, key counts, guessers); exit 1 above the thresholds."""
+    report = lint_bank(load_bank(path or default_bank_dir()))
+    if as_json:
+        print_json({"ok": report.ok, "figures": report.figures, "failures": report.failures})
+    else:
+        for lang in ("zh", "en"):
+            figures = report.figures[lang]
+            typer.echo(f"{lang}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))  # type: ignore[union-attr]
+        typer.echo(f"multiple-choice key counts: {report.figures['multiple_choice_key_counts']}")
+        for failure in report.failures:
+            typer.echo(f"FAIL {failure}")
+        typer.echo("OK: no test-wise cue above its threshold" if report.ok else f"{len(report.failures)} cue check(s) failed")
+    raise typer.Exit(0 if report.ok else 1)
