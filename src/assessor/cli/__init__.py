@@ -18,7 +18,8 @@ def _register_optional() -> None:
     """Command groups from other packages; each module exposes `register(app)`."""
     import importlib
 
-    for name in ("assessor.cli.engine", "assessor.cli.models", "assessor.cli.serve", "assessor.cli.trainer", "assessor.cli.quiz"):
+    for name in ("assessor.cli.engine", "assessor.cli.models", "assessor.cli.serve", "assessor.cli.trainer", "assessor.cli.quiz",
+                 "assessor.cli.backup", "assessor.cli.centre", "assessor.cli.sync"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
