@@ -144,3 +144,62 @@ def test_model_text_is_shown_only_through_the_gate(tiny_bank: Bank, db_url: str)
     assert message.source == "bank"  # a leak (or any failed check) falls back to authored text
     assert "The answer is" not in message.text
     assert message.reason.startswith("leak")
+
+
+def test_stored_parameters_are_the_ones_the_engine_scored_with(tiny_bank: Bank, db_url: str) -> None:
+    from assessor.cat.select import item_params
+
+    differs = [i for i in tiny_bank.items.values()
+               if item_params(i)[:3] != (i.irt.a, i.irt.b, i.irt.c) or (item_params(i)[3] is not None
+                                                                         and i.irt.steps is None)]
+    assert differs, "the tiny bank must hold an item whose raw parameters differ from those used"
+    assessment = _assessment(tiny_bank, db_url)
+    for seed in range(6):
+        turn = assessment.start(f"P{seed}", role="housekeeper", level=5, lang="zh", seed=seed)
+        while turn.question is not None:
+            turn = assessment.answer(turn.session_id, turn.question.item_id, _right(tiny_bank, turn.question.item_id))
+    stored = assessment.store.all_responses()
+    assert {r.item_id for r in stored} & {i.id for i in differs}
+    for response in stored:
+        a, b, c, steps = item_params(tiny_bank.items[response.item_id])
+        p = response.item_params
+        assert (p["a"], p["b"], p["c"]) == (a, b, c), response.item_id
+        assert p["steps"] == (list(steps) if steps is not None else None), response.item_id
+
+
+class _BrokenLM:
+    def rephrase(self, item: object, lang: str) -> object:
+        raise RuntimeError("rephrase backend down")
+
+    def feedback(self, item: object, lang: str, correct: bool, answer: object = None) -> object:
+        raise RuntimeError("feedback backend down")
+
+    def summary(self, results: object, lang: str, audience: str = "worker") -> object:
+        raise RuntimeError("summary backend down")
+
+    def second_opinion(self, item: object, answer: str, lang: str = "en") -> object:
+        raise RuntimeError("opinion backend down")
+
+
+def test_a_failing_model_is_logged_with_its_traceback_and_the_worker_sees_authored_text(
+        tiny_bank: Bank, db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    assessment = Assessment(tiny_bank, Store(db_url), models=Models(tiny_bank, embedder_name="hashing",
+                                                                    lm=_BrokenLM()))  # type: ignore[arg-type]
+    caplog.set_level(logging.WARNING, logger="assessor.dialogue")
+    turn = assessment.start("W9", role="housekeeper", level=5, lang="zh", seed=4)
+    assert turn.question is not None
+    shown = assessment.rephrase(turn.session_id)
+    assert tiny_bank.items[turn.question.item_id].stem.zh in shown
+    while turn.question is not None:
+        turn = assessment.answer(turn.session_id, turn.question.item_id, _right(tiny_bank, turn.question.item_id))
+        if turn.feedback is not None:
+            assert turn.feedback.lines and turn.feedback.personal is None
+    assert turn.result is not None and turn.result.summary
+    logged = {r.getMessage().split()[0] for r in caplog.records if r.exc_info is not None}
+    assert {"rephrase", "model"} <= logged
+    errors = [str(r.exc_info[1]) for r in caplog.records if r.exc_info]
+    assert any("feedback backend down" in e for e in errors) and any("summary backend down" in e for e in errors)
+    reasons = [m.reason for m in assessment.store.messages(turn.session_id) if m.kind == "feedback"]
+    assert reasons and all("RuntimeError" in r and "backend down" in r for r in reasons)

@@ -12,297 +12,38 @@ Contract:
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from assessor.bank.load import Bank
 from assessor.bank.schema import LEVEL_NAMES, Item
 from assessor.cat import engine
-from assessor.cat.engine import EngineConfig, SessionResults, SessionState
+from assessor.cat.engine import AnswerOutcome, EngineConfig, SessionResults, SessionState
 from assessor.cat.prior import experience_shift
-from assessor.cat.select import exposure_rates
-from assessor.i18n import t
+from assessor.cat.select import exposure_rates, item_params
+from assessor.i18n import join, t
 from assessor.recommend import Recommendation, recommend
-from assessor.store import AssessmentSession, Store
+from assessor.responses import MAX_TEXT, InputProblem, answer_text, clean_text, normalise_response
+from assessor.services import LanguageService, Models
+from assessor.store import AssessmentSession, Message, Store
+from assessor.views import CourseView, DomainRow, FeedbackView, QuestionView, ResultView, Turn
 
-MAX_TEXT = 2000
+__all__ = ["Assessment", "CourseView", "DomainRow", "FeedbackView", "InputProblem", "LanguageService", "Models",
+           "QuestionView", "ResultView", "Turn", "clean_text", "normalise_response", "params_used"]
+
+log = logging.getLogger(__name__)
 PLACEMENT_SHIFT = 0.2
 
 
-class InputProblem(ValueError):
-    """Bad input from a worker: a message key shown in their language; nothing is stored or changed."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(t(key, "en", **values))
-        self.key = key
-        self.values = values
-
-    def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.values)
-
-
-class LanguageService(Protocol):
-    """What the dialogue needs from the language-model layer (assessor.lm.service.LMService)."""
-
-    def rephrase(self, item: Item, lang: str) -> Any: ...
-    def feedback(self, item: Item, lang: str, correct: bool, answer: Any = None) -> Any: ...
-    def summary(self, results: Any, lang: str, audience: str = "worker") -> Any: ...
-    def second_opinion(self, item: Item, answer: str, lang: str = "en") -> Any: ...
-
-
-class Models:
-    """Lazily (optionally in the background) loaded grader, index and placer, shared by all sessions."""
-
-    def __init__(self, bank: Bank, *, embedder_name: str | None = None, lm: LanguageService | None = None) -> None:
-        self.bank = bank
-        self.embedder_name = embedder_name
-        self._lm = lm
-        self._lock = threading.Lock()  # the index and the placer (heavy, built one after the other)
-        self._grader_lock = threading.Lock()  # separate, so scoring and feedback never wait for the index
-        self._lm_lock = threading.Lock()
-        self._grader: Any = None
-        self._index: Any = None
-        self._placer: Any = None
-        self._ready = threading.Event()
-        self.error: str | None = None
-
-    def _embedder(self) -> Any:
-        from assessor.retrieval.embedder import get_embedder
-
-        return get_embedder(self.embedder_name)
-
-    def grader(self) -> Any:
-        with self._grader_lock:
-            if self._grader is None:
-                from assessor.retrieval.grading import Grader
-
-                self._grader = Grader(self._embedder())
-            return self._grader
-
-    def index(self) -> Any:
-        with self._lock:
-            if self._index is None:
-                from assessor.retrieval.index import load_index
-
-                self._index = load_index(self.bank, self._embedder())
-            return self._index
-
-    def placer(self) -> Any:
-        with self._lock:
-            if self._placer is None:
-                from assessor.retrieval.placement import get_placer
-
-                self._placer = get_placer(self.bank, self._embedder())
-            return self._placer
-
-    def lm(self) -> LanguageService:
-        with self._lm_lock:
-            if self._lm is None:
-                from assessor.lm.service import LMService
-
-                self._lm = LMService()
-            return self._lm
-
-    def load_in_background(self) -> threading.Thread:
-        """Warm every model in a daemon thread (the first page must not wait for them)."""
-
-        def warm() -> None:
-            try:
-                self.grader()
-                self.placer()
-                self.index()
-                self.lm()
-            except Exception as error:  # reported on the trainer's bank page; sessions still run
-                self.error = f"{type(error).__name__}: {error}"
-            finally:
-                self._ready.set()
-
-        thread = threading.Thread(target=warm, name="assessor-models", daemon=True)
-        thread.start()
-        return thread
-
-    @property
-    def ready(self) -> bool:
-        return self._ready.is_set()
-
-
-# ---------------------------------------------------------------- views
-
-
-@dataclass
-class QuestionView:
-    session_id: str
-    resume_code: str
-    item_id: str
-    type: str
-    lang: str
-    stem: str
-    options: list[tuple[str, str]]
-    instruction: str
-    progress: str
-    number: int
-    expected: int
-    domain: str
-    domain_name: str
-    domains_covered: int
-    domains_total: int
-
-    @property
-    def read_aloud_text(self) -> str:
-        lines = [self.stem]
-        lines += [f"{i}. {text}" for i, (_oid, text) in enumerate(self.options, start=1)]
-        return "\n".join(lines)
-
-    def as_markdown(self) -> str:
-        lines = [f"**{self.progress}**", f"*{t('domain_label', self.lang, domain=self.domain_name)}*", "", self.stem]
-        if self.type in ("single_choice", "multiple_choice", "ordering"):
-            lines.append("")
-            lines += [f"{i}. {text}" for i, (_oid, text) in enumerate(self.options, start=1)]
-        lines += ["", f"_{self.instruction}_"]
-        return "\n".join(lines)
-
-
-@dataclass
-class FeedbackView:
-    item_id: str
-    verdict: str
-    correct: bool
-    score: float
-    pilot: bool
-    lines: list[str]
-    personal: str | None = None
-    personal_source: str = "bank"
-
-    def as_markdown(self) -> str:
-        text = "\n\n".join(self.lines)
-        if self.personal:
-            text += "\n\n" + self.personal
-        return text
-
-
-@dataclass
-class DomainRow:
-    domain: str
-    name: str
-    theta: float
-    se: float
-    n_items: int
-    band: str
-    band_text: str
-    sure_text: str
-    level_shown: int | None
-
-
-@dataclass
-class CourseView:
-    course_id: str
-    title: str
-    level: int
-    hours: float
-    reason: str
-    units: list[str]
-    domain: str
-
-
-@dataclass
-class ResultView:
-    session_id: str
-    resume_code: str
-    lang: str
-    role: str
-    role_name: str
-    level: int
-    level_name: str
-    ready: bool
-    readiness_text: str
-    rows: list[DomainRow]
-    courses: list[CourseView]
-    summary: str
-    summary_source: str
-    n_items: int
-
-    def as_markdown(self) -> str:
-        lang = self.lang
-        lines = [f"## {t('result_title', lang)}", "", self.readiness_text, "",
-                 f"| {t('col_area', lang)} | {t('col_result', lang)} | {t('col_sure', lang)} | {t('col_items', lang)} |",
-                 "|---|---|---|---|"]
-        lines += [f"| {r.name} | {r.band_text} | {r.sure_text} | {r.n_items} |" for r in self.rows]
-        lines += ["", f"### {t('courses_title', lang)}"]
-        if not self.courses:
-            lines.append(t("courses_none", lang))
-        for c in self.courses:
-            lines.append(f"- **{c.title}** ({t('hours', lang, hours=f'{c.hours:g}')}): {c.reason}")
-        lines += ["", f"### {t('summary_title', lang)}", self.summary, "", t("keep_code", lang, code=self.resume_code)]
-        return "\n".join(lines)
-
-
-@dataclass
-class Turn:
-    """What to show after a step: any feedback, then the next question or the result."""
-
-    session_id: str
-    resume_code: str
-    lang: str
-    notice: str | None = None
-    feedback: FeedbackView | None = None
-    question: QuestionView | None = None
-    result: ResultView | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def finished(self) -> bool:
-        return self.result is not None
-
-
-# ---------------------------------------------------------------- input checks
-
-
-def clean_text(text: Any, *, max_chars: int = MAX_TEXT) -> str:
-    """Plain text from a worker: not empty, not too long, no binary or control characters."""
-    if text is None:
-        raise InputProblem("empty_answer")
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InputProblem("binary_text") from error
-    text = str(text)
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t" for ch in text):
-        raise InputProblem("binary_text")
-    text = text.strip()
-    if not text:
-        raise InputProblem("empty_answer")
-    if len(text) > max_chars:
-        raise InputProblem("too_long", max=max_chars)
-    return text
-
-
-def normalise_response(item: Item, response: Any) -> Any:
-    """Check a response against the item's shape; return what the engine scores (never trusts the client)."""
-    ids = item.option_ids
-    if item.type == "open_scenario":
-        return clean_text(response)
-    if response is None or response == "" or response == []:
-        raise InputProblem("empty_answer")
-    picks = [response] if isinstance(response, str) else list(response)
-    picks = [str(p).strip() for p in picks]
-    if any(p not in ids for p in picks):
-        raise InputProblem("bad_option")
-    if item.type in ("single_choice", "true_false"):
-        if len(picks) != 1:
-            raise InputProblem("bad_option")
-        return picks[0]
-    if item.type == "multiple_choice":
-        return sorted(set(picks), key=ids.index)
-    if item.type == "ordering":
-        if sorted(picks) != sorted(ids) or len(set(picks)) != len(picks):
-            raise InputProblem("order_incomplete", n=len(ids))
-        return picks
-    raise InputProblem("bad_option")
+def params_used(item: Item) -> dict[str, Any]:
+    """The IRT parameters the engine scores `item` with (`cat.select.item_params`: c = 0 and default steps for
+    polytomous items), as stored with each response; not the raw `item.irt`, which may differ."""
+    a, b, c, steps = item_params(item)
+    return {"a": a, "b": b, "c": c, "steps": list(steps) if steps is not None else None, "source": item.irt.source}
 
 
 # ---------------------------------------------------------------- the assessment
@@ -380,8 +121,7 @@ class Assessment:
         placed = self.models.placer().place(text)
         top = [d["id"] for d in placed["domains"][:3]]
         role = placed.get("role")
-        sentence = t("placement_result", lang, domains="、".join(self.domain_name(d, lang) for d in top)
-                     if lang == "zh" else ", ".join(self.domain_name(d, lang) for d in top),
+        sentence = t("placement_result", lang, domains=join((self.domain_name(d, lang) for d in top), lang),
                      role=self.role_name(role, lang) if role else "-")
         return {**placed, "top_domains": top, "message": sentence}
 
@@ -492,24 +232,16 @@ class Assessment:
             # The contract: the response and the state after it are committed before anything else is shown.
             self.store.record_answer(
                 session_id, item_id=item.id, item_version=item.version,
-                item_params=item.irt.model_dump(mode="json"), domain=item.domain, level=item.level,
+                item_params=params_used(item), domain=item.domain, level=item.level,
                 item_type=item.type, answer=clean, score=outcome.score, category=outcome.category,
                 correct=outcome.correct, pilot=outcome.pilot, theta=outcome.theta, se=outcome.se,
                 state={"engine": new_state.to_dict(), "lang": lang}, seconds=seconds, grading=grading)
-            self._say(session_id, self._answer_text(item, clean, lang), kind="answer", source="worker",
+            self._say(session_id, answer_text(item, clean, lang), kind="answer", source="worker",
                       speaker="worker", item_id=item.id)
             view = self._feedback(row, item, clean, outcome, grading, lang)
             return self._advance(row, new_state, lang, feedback=view)
 
-    def _answer_text(self, item: Item, response: Any, lang: str) -> str:
-        if item.type == "open_scenario":
-            return str(response)
-        texts = {o.id: o.text(lang) for o in item.options}
-        picks = [response] if isinstance(response, str) else list(response)
-        sep = " → " if item.type == "ordering" else "；" if lang == "zh" else "; "
-        return sep.join(texts.get(p, p) for p in picks)
-
-    def _feedback(self, row: AssessmentSession, item: Item, response: Any, outcome: Any,
+    def _feedback(self, row: AssessmentSession, item: Item, response: Any, outcome: AnswerOutcome,
                   grading: dict[str, Any] | None, lang: str) -> FeedbackView:
         verdict = outcome.verdict
         lines = [t("correct" if verdict == "correct" else "partly" if verdict == "partial" else "wrong", lang)]
@@ -519,8 +251,7 @@ class Assessment:
         if item.type == "ordering" and verdict != "correct":
             lines.append(t("right_order", lang, answer=" → ".join(texts[k] for k in item.key)))
         elif item.type in ("single_choice", "multiple_choice", "true_false") and verdict != "correct":
-            lines.append(t("right_answer", lang, answer="；".join(texts[k] for k in item.key) if lang == "zh"
-                           else "; ".join(texts[k] for k in item.key)))
+            lines.append(t("right_answer", lang, answer=join((texts[k] for k in item.key), lang, "clause")))
         elif item.type == "open_scenario" and grading is not None:
             for point in grading["points"]:
                 text = point["zh"] if lang == "zh" else point["en"]
@@ -528,10 +259,10 @@ class Assessment:
         lines.append(t("why", lang, text=item.explanation.get(lang)))
         decision = None
         try:
-            answer_text = self._answer_text(item, response, lang)
-            decision = self.models.lm().feedback(item, lang, bool(outcome.correct), answer_text)
+            decision = self.models.lm().feedback(item, lang, bool(outcome.correct), answer_text(item, response, lang))
         except Exception as error:  # the language model is optional; a failure never blocks a session
-            reason = f"feedback unavailable: {type(error).__name__}"
+            log.exception("model feedback failed for %s; the authored explanation is shown", item.id)
+            reason = f"feedback unavailable: {type(error).__name__}: {error}"
             decision = None
         else:
             reason = decision.reason if decision.source != "model" else ""
@@ -559,8 +290,9 @@ class Assessment:
         try:
             decision = self.models.lm().rephrase(item, lang)
             text, source, reason = decision.text_shown, decision.source, decision.reason
-        except Exception as error:
-            text, source, reason = item.stem.get(lang), "bank", f"rephrase unavailable: {type(error).__name__}"
+        except Exception as error:  # the worker still gets the authored plain wording
+            log.exception("rephrase failed for %s; the authored wording is shown", item.id)
+            text, source, reason = item.stem.get(lang), "bank", f"rephrase unavailable: {type(error).__name__}: {error}"
         if source != "model":
             text = self._authored_plain(item, lang)
         shown = t("rephrased" if source == "model" else "rephrase_none", lang, text=text)
@@ -612,8 +344,9 @@ class Assessment:
         try:
             decision = self.models.lm().summary(summary_input, lang, "worker")
             summary, source, reason = decision.text_shown, decision.source, decision.reason
-        except Exception as error:
-            summary, source, reason = "", "bank", f"summary unavailable: {type(error).__name__}"
+        except Exception as error:  # the worker still gets the authored summary
+            log.exception("model summary failed for session %s; the authored summary is shown", row.id)
+            summary, source, reason = "", "bank", f"summary unavailable: {type(error).__name__}: {error}"
         if source != "model":
             summary = self._authored_summary(results, courses, lang)
         payload = {
@@ -642,17 +375,16 @@ class Assessment:
 
     def _authored_summary(self, results: SessionResults, courses: list[Recommendation], lang: str) -> str:
         """Plain sentences from the results: readiness, strong areas, areas to work on, the first courses."""
-        sep = "、" if lang == "zh" else ", "
         level = _level_name(results.level, lang)
         lines = [t("ready_yes" if results.overall.ready else "ready_no", lang, level=level)]
         strong = [self.domain_name(d.domain, lang) for d in results.domains if d.band != "below"]
         weak = [self.domain_name(d.domain, lang) for d in results.weakest_first() if d.band == "below"]
         if strong:
-            lines.append(t("summary_strong", lang, areas=sep.join(strong)))
+            lines.append(t("summary_strong", lang, areas=join(strong, lang)))
         if weak:
-            lines.append(t("summary_weak", lang, areas=sep.join(weak)))
+            lines.append(t("summary_weak", lang, areas=join(weak, lang)))
         if courses:
-            lines.append(t("summary_courses", lang, courses=sep.join(c.title[lang] for c in courses[:3])))
+            lines.append(t("summary_courses", lang, courses=join((c.title[lang] for c in courses[:3]), lang)))
         return "\n".join(lines)
 
     def _result_view(self, row: AssessmentSession, results: SessionResults, courses: list[Recommendation],
@@ -692,3 +424,20 @@ class Assessment:
             summary, source = self._authored_summary(results, courses, lang), "bank"
         return self._result_view(row, results, courses, summary, source, lang)
 
+    # ---- what a front end reads back
+    def transcript(self, session_id: str, *, tail: int | None = None) -> list[Message]:
+        """The session's stored messages in order (the latest `tail` only, when given)."""
+        messages = self.store.messages(session_id)
+        return messages[-tail:] if tail else messages
+
+    def report_pdf(self, session_id: str, lang: str | None = None) -> bytes:
+        """The worker's result report as a PDF in `lang`, dated the day the session ended."""
+        from assessor.report.pdf import worker_report_pdf
+
+        row = self._row(session_id)
+        if row.status != "finished":
+            raise InputProblem("session_not_finished")
+        worker = self.store.get_worker(row.worker_id)
+        when = row.ended_at or row.started_at or datetime.now()
+        return worker_report_pdf(self.result(session_id, lang), worker_name=worker.display_name if worker else "",
+                                 when=when)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 LANGS = ("zh", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -65,6 +67,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "bad_option": {"zh": "这个选项不属于当前题目，请重新选择。", "en": "That choice is not part of this question; please choose again."},
     "order_incomplete": {"zh": "请把所有 {n} 个步骤都排上顺序（每个只选一次）。", "en": "Please put all {n} steps in order (each once)."},
     "stale_question": {"zh": "这道题已经答过了，请看当前的题目。", "en": "That question was already answered; here is the current one."},
+    "session_not_finished": {"zh": "这次测试还没有结束，还没有结果报告。", "en": "This quiz has not finished yet, so there is no report."},
     "session_finished": {"zh": "这次测试已经结束，可以查看结果或重新开始。", "en": "This quiz has finished: see the results or start again."},
     # --- result ---
     "result_title": {"zh": "您的测试结果", "en": "Your results"},
@@ -188,6 +191,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "tr_preview": {"zh": "预览", "en": "Preview"},
     "tr_unknown_item": {"zh": "题库里没有这道题：{id}", "en": "No such item in the bank: {id}"},
     "tr_empty_query": {"zh": "请输入要搜索的内容。", "en": "Type something to search for."},
+    "tr_truncated": {"zh": "表中显示最新的 {shown} 次，共 {total} 次：请缩小筛选范围。导出和统计包括全部 {total} 次。",
+                     "en": "The table shows the newest {shown} of {total} sessions: narrow the filter. Exports and statistics include all {total}."},
+    "tr_small_n": {"zh": "注意：只有 {n} 次已完成的测试，少于 {min_n} 次时统计数字很不稳定，仅供参考。",
+                   "en": "Caution: only {n} finished session(s); with fewer than {min_n} the statistics are unstable, read them as a rough guide."},
+    "tr_opened": {"zh": "当前查看：{code}", "en": "Now open: {code}"},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    "none": {"zh": "无", "en": "none"},
+}
+
+# How lists, clauses and labels are joined in each language ("、" between names, "；" between clauses).
+SEPARATORS: dict[str, dict[str, str]] = {
+    "list": {"zh": "、", "en": ", "},
+    "clause": {"zh": "；", "en": "; "},
+    "label": {"zh": "：", "en": ": "},
 }
 
 
@@ -196,4 +214,22 @@ def t(key: str, lang: str, **values: object) -> str:
     entry = STRINGS[key]
     text = entry.get(lang) or entry["zh"]
     return text.format(**values) if values else text
+
+
+def join(parts: Iterable[object], lang: str, kind: str = "list") -> str:
+    """`parts` joined the way `lang` writes a list ("、" / ", "), clauses ("；" / "; ") or a label ("：" / ": ")."""
+    if kind not in SEPARATORS:
+        raise KeyError(f"i18n.join: unknown kind {kind!r} (one of {', '.join(SEPARATORS)})")
+    table = SEPARATORS[kind]
+    return (table.get(lang) or table["zh"]).join(str(p) for p in parts)
+
+
+def bi(key: str, **values: object) -> str:
+    """A label in both languages, "中文 / English" (the trainer pages and exports are bilingual)."""
+    return f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}"
+
+
+def bi_short(key: str) -> str:
+    """A short word in both languages without a slash, e.g. "是 yes" (table cells)."""
+    return f"{t(key, 'zh')} {t(key, 'en')}"
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+from assessor.bank.load import Bank
+from assessor.responses import answer_text
 
 XAPI_BASE = "https://assessor.local"  # an IRI namespace, never contacted
 VERB = {
@@ -15,16 +18,28 @@ VERB = {
 }
 
 
-def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+# A spreadsheet (Excel, WPS) runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value safe for a spreadsheet: text starting with = + - @ tab or CR gets a leading apostrophe (OWASP's
+    CSV-injection rule), so `=HYPERLINK(...)` shows as text; numbers and other text are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 
-def sessions_csv(rows: Sequence[tuple[Any, Any]]) -> str:
-    """One row per session: (session, worker) pairs as returned by Store.list_sessions."""
+def sessions_csv(rows: Iterable[tuple[Any, Any]]) -> str:
+    """One row per session: (session, worker) pairs as returned by Store.list_sessions / iter_sessions."""
     header = ["session_id", "resume_code", "worker_code", "centre", "role", "target_level", "language", "status",
               "started_at", "ended_at", "bank_version", "level_reached", "ready", "n_responses"]
     body = []
@@ -38,17 +53,20 @@ def sessions_csv(rows: Sequence[tuple[Any, Any]]) -> str:
     return _csv(header, body)
 
 
-def responses_csv(responses: Sequence[Any]) -> str:
-    """One row per response, with the item parameters as used and θ/SE in its domain after it."""
+def responses_csv(responses: Iterable[Any], bank: Bank | None = None, lang: str = "zh") -> str:
+    """One row per response, with the item parameters as used and θ/SE in its domain after it. `answer` is what
+    was stored (option ids as JSON); `answer_text` shows the options' texts in `lang` (needs the bank)."""
     header = ["session_id", "seq", "item_id", "item_version", "domain", "level", "type", "a", "b", "c", "answer",
-              "score", "category", "correct", "pilot", "theta", "se", "seconds", "created_at"]
+              "answer_text", "score", "category", "correct", "pilot", "theta", "se", "seconds", "created_at"]
     body = []
     for r in responses:
         p = r.item_params or {}
         answer = r.answer if isinstance(r.answer, str) else json.dumps(r.answer, ensure_ascii=False)
+        item = bank.items.get(r.item_id) if bank is not None else None
         body.append([r.session_id, r.seq, r.item_id, r.item_version, r.domain, r.level, r.item_type, p.get("a"),
-                     p.get("b"), p.get("c"), answer, r.score, r.category, int(r.correct), int(r.pilot),
-                     r.theta.get(r.domain), r.se.get(r.domain), r.seconds, f"{r.created_at:%Y-%m-%d %H:%M:%S}"])
+                     p.get("b"), p.get("c"), answer, answer_text(item, r.answer, lang), r.score, r.category,
+                     int(r.correct), int(r.pilot), r.theta.get(r.domain), r.se.get(r.domain), r.seconds,
+                     f"{r.created_at:%Y-%m-%d %H:%M:%S}"])
     return _csv(header, body)
 
 

@@ -1,11 +1,22 @@
-"""PDF documents with reportlab. Chinese renders with the built-in CID font STSong-Light (no font file needed)."""
+"""PDF documents with reportlab: the worker's result report and the trainer's transcript.
+
+Chinese needs a CJK font. The report embeds (a subset of) WenQuanYi Micro Hei when a package or Debian ships it
+(`paperang-p2-fonts-cjk` on PyPI, `fonts-wqy-microhei`), so phones and WeChat's preview draw every glyph; without
+one it falls back to reportlab's built-in STSong-Light, which is not embedded (the reader supplies it). Every text
+is passed through `pdf_safe` for the font in use: a character the font lacks is replaced (• → -, θ → theta) or
+dropped, so no missing-glyph box is ever drawn.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from html import escape
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
@@ -14,21 +25,63 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from assessor.i18n import t
+from assessor.bank.load import Bank
+from assessor.i18n import bi_short, t
+from assessor.report.plain import markdown_plain
+from assessor.responses import answer_text
 
-CJK_FONT = "STSong-Light"
-_registered = False
+CID_FONT = "STSong-Light"
+TTF_NAME = "WenQuanYiMicroHei"
+FONT_PACKAGE = "paperang_p2_fonts_cjk"  # PyPI: paperang-p2-fonts-cjk (wqy-microhei.ttc, Apache-2.0/GPLv3+FE)
+DEBIAN_FONTS = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),)
+
+# What to print instead of a character the font has no glyph for.
+_REPLACEMENTS = {"•": "-", "·": " | ", "θ": "theta", "✔": "+", "✓": "+", "✘": "-", "→": "->", "“": "\"",
+                 "”": "\"", "…": "...", "○": "o"}
+# Characters STSong-Light (CID, no per-glyph table at hand) is known to lack.
+_CID_MISSING = frozenset(_REPLACEMENTS)
+
+
+@dataclass(frozen=True)
+class CJKFont:
+    """The font every paragraph uses: its registered name, whether the PDF embeds it, and its glyph test."""
+
+    name: str
+    embedded: bool
+    has_glyph: Callable[[str], bool]
+
+
+def _font_file() -> Path | None:
+    try:
+        packaged = Path(str(resources.files(FONT_PACKAGE) / "fonts" / "wqy-microhei.ttc"))
+    except (ModuleNotFoundError, TypeError):
+        packaged = None
+    for path in ([packaged] if packaged else []) + list(DEBIAN_FONTS):
+        if path.is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> CJKFont:
+    """Register the CJK font once: an embeddable TrueType font if one is installed, else STSong-Light."""
+    path = _font_file()
+    if path is not None:
+        font = TTFont(TTF_NAME, str(path), subfontIndex=0)
+        pdfmetrics.registerFont(font)
+        glyphs = font.face.charToGlyph
+        return CJKFont(TTF_NAME, True, lambda ch: ord(ch) in glyphs)
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CJKFont(CID_FONT, False, lambda ch: ch not in _CID_MISSING and ord(ch) < 0x2600)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-        _registered = True
+    font = cjk_font().name
     base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName=CJK_FONT, fontSize=11, leading=16, wordWrap="CJK")
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=font, fontSize=11, leading=16, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", parent=body, fontSize=18, leading=24, spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=body, fontSize=14, leading=20, spaceBefore=8, spaceAfter=4),
@@ -38,16 +91,16 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-# Characters the CID font has no glyph for, and what to print instead.
-_GLYPHS = {"·": " | ", "θ": "theta", "✅": "", "❌": "", "🟡": "", "🎉": "", "✔": "+", "✘": "-", "→": "->", "“": "\"",
-           "”": "\""}
-
-
 def pdf_safe(text: str) -> str:
-    """Text the STSong-Light font can draw: known symbols replaced, other emoji dropped."""
-    for char, replacement in _GLYPHS.items():
-        text = text.replace(char, replacement)
-    return "".join(ch for ch in text if ord(ch) < 0x1F000 and not 0x2600 <= ord(ch) < 0x2800).strip()
+    """Text the font in use can draw: a missing character is replaced (see `_REPLACEMENTS`) or dropped (emoji)."""
+    has = cjk_font().has_glyph
+    out = []
+    for ch in str(text):
+        if ch in "\n\t" or has(ch):
+            out.append(ch)
+        elif ch in _REPLACEMENTS:
+            out.append(_REPLACEMENTS[ch])
+    return "".join(out).strip()
 
 
 def _p(text: Any, style: ParagraphStyle) -> Paragraph:
@@ -75,7 +128,8 @@ def _build(story: list[Any], title: str) -> bytes:
 
 
 def worker_report_pdf(view: Any, *, worker_name: str = "", when: datetime | None = None) -> bytes:
-    """The worker's result (a dialogue.ResultView) as a PDF in the view's language."""
+    """The worker's result (a `views.ResultView`) as a PDF in the view's language: readiness, one row per area,
+    the courses with their reasons, the summary and the resume code."""
     s = _styles()
     lang = view.lang
     when = when or datetime.now()
@@ -102,28 +156,38 @@ def worker_report_pdf(view: Any, *, worker_name: str = "", when: datetime | None
     return _build(story, t("result_title", lang))
 
 
-def transcript_pdf(session: Any, worker: Any, responses: Sequence[Any], messages: Sequence[Any]) -> bytes:
-    """A trainer's transcript: session facts, every response with its psychometrics, and every message with its
-    source. Bilingual headings (trainers may read either)."""
+def _yes_no(value: bool | None) -> str:
+    return bi_short("none") if value is None else bi_short("yes" if value else "no")
+
+
+def transcript_pdf(session: Any, worker: Any, responses: Sequence[Any], messages: Sequence[Any],
+                   bank: Bank | None = None) -> bytes:
+    """A trainer's transcript: session facts, every response with its psychometrics (parameters as used), the
+    answer as the options' texts (needs `bank`), and every message as plain text with its source. Bilingual
+    headings (trainers may read either); a missing value prints as "无 none", never "None"."""
     s = _styles()
+    lang = "zh" if session.language == "zh" else "en"
+    role = bank.roles.get(session.role) if bank is not None else None
+    role_name = f"{role.name.zh} {role.name.en}" if role is not None else session.role
+    level = session.level_reached if session.level_reached is not None else bi_short("none")
     story: list[Any] = [
         _p("测试记录 Transcript", s["title"]),
-        _p(f"{worker.code} ({worker.display_name}) · {session.centre} · {session.role} · L{session.target_level} · "
+        _p(f"{worker.code} ({worker.display_name}) · {session.centre} · {role_name} · L{session.target_level} · "
            f"{session.started_at:%Y-%m-%d %H:%M} · {session.status} · code {session.resume_code} · bank {session.bank_version}",
            s["small"]),
+        _p(f"达到等级 level reached: {level} · 达标 ready: {_yes_no(session.ready)}", s["body"]),
     ]
-    if session.level_reached is not None or session.ready is not None:
-        story.append(_p(f"level reached 达到等级: {session.level_reached} · ready 达标: {session.ready}", s["body"]))
     story.append(_p("作答 Responses", s["h2"]))
-    rows: list[list[Any]] = [["#", "item", "domain", "L", "a/b/c", "answer", "score", "theta / SE", "s"]]
+    rows: list[list[Any]] = [["#", "item", "domain", "L", "a/b/c", "answer", "score", "θ / SE", "s"]]
     for r in responses:
         params = r.item_params or {}
         theta = r.theta.get(r.domain)
         se = r.se.get(r.domain)
+        item = bank.items.get(r.item_id) if bank is not None else None
         rows.append([
             r.seq, f"{r.item_id} v{r.item_version}" + (" (pilot)" if r.pilot else ""), r.domain, r.level,
-            f"{params.get('a', '')}/{params.get('b', '')}/{params.get('c', '')}",
-            r.answer if isinstance(r.answer, str) else ", ".join(map(str, r.answer or [])),
+            "/".join(_number(params.get(k)) for k in ("a", "b", "c")),
+            answer_text(item, r.answer, lang),
             f"{r.score:.2f}", f"{theta:.2f} / {se:.2f}" if theta is not None and se is not None else "",
             f"{r.seconds:.0f}" if r.seconds is not None else "",
         ])
@@ -133,5 +197,15 @@ def transcript_pdf(session: Any, worker: Any, responses: Sequence[Any], messages
     for m in messages:
         source = f"[{m.speaker} · {m.kind} · {m.source}{' · ' + m.reason if m.reason else ''}]"
         story.append(_p(source, s["small"]))
-        story.append(_p(m.text, s["body"]))
+        story.append(_p(m.text if m.speaker == "worker" else markdown_plain(m.text), s["body"]))
     return _build(story, "Transcript")
+
+
+def _number(value: Any) -> str:
+    """A parameter as a short number ("1.2", "0"); "-" when missing."""
+    if value is None or value == "":
+        return "-"
+    try:
+        return f"{float(value):.2f}".rstrip("0").rstrip(".")
+    except (TypeError, ValueError):
+        return str(value)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, Select, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from assessor.store.errors import StaleSession
@@ -249,36 +249,61 @@ class Store:
                               .where(Response.session_id.in_(ids)).group_by(Response.item_id)).all()
             return {item_id: int(count) for item_id, count in rows}, len(ids)
 
-    def list_sessions(self, flt: SessionFilter | None = None, *, limit: int = 500) -> list[tuple[AssessmentSession, Worker]]:
-        flt = flt or SessionFilter()
+    def _session_query(self, flt: SessionFilter) -> Select[AssessmentSession, Worker]:
+        """(session, worker) rows matching `flt`, newest first (ties by id, so pages never overlap)."""
+        query = select(AssessmentSession, Worker).join(Worker, Worker.id == AssessmentSession.worker_id)
+        if flt.centre:
+            query = query.where(AssessmentSession.centre == flt.centre)
+        if flt.role:
+            query = query.where(AssessmentSession.role == flt.role)
+        if flt.worker:
+            query = query.where(Worker.code == flt.worker)
+        if flt.status:
+            query = query.where(AssessmentSession.status == flt.status)
+        if flt.level_reached is not None:
+            query = query.where(AssessmentSession.level_reached == flt.level_reached)
+        if flt.date_from:
+            query = query.where(AssessmentSession.started_at >= flt.date_from)
+        if flt.date_to:
+            query = query.where(AssessmentSession.started_at <= flt.date_to)
+        if flt.search and flt.search.strip():
+            # Names match anywhere; the random codes and ids only as a whole (resume code) or by a prefix of
+            # at least 8 characters (session id), so a short query never hits a random id by chance.
+            text = flt.search.strip()
+            like = f"%{text}%"
+            match = (Worker.code.ilike(like) | Worker.display_name.ilike(like)
+                     | (AssessmentSession.resume_code == text.upper()))
+            if len(text) >= 8:
+                match = match | AssessmentSession.id.ilike(f"{text.lower()}%")
+            query = query.where(match)
+        return query.order_by(AssessmentSession.started_at.desc(), AssessmentSession.id)
+
+    def list_sessions(self, flt: SessionFilter | None = None, *, limit: int | None = 500,
+                      offset: int = 0) -> list[tuple[AssessmentSession, Worker]]:
+        """One page of (session, worker) rows for `flt`, newest first: `limit` rows (None: all) after `offset`.
+        `count_sessions` says how many there are in all, so a caller can say when a view is truncated."""
+        query = self._session_query(flt or SessionFilter())
+        if offset:
+            query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
         with self.db() as db:
-            query = select(AssessmentSession, Worker).join(Worker, Worker.id == AssessmentSession.worker_id)
-            if flt.centre:
-                query = query.where(AssessmentSession.centre == flt.centre)
-            if flt.role:
-                query = query.where(AssessmentSession.role == flt.role)
-            if flt.worker:
-                query = query.where(Worker.code == flt.worker)
-            if flt.status:
-                query = query.where(AssessmentSession.status == flt.status)
-            if flt.level_reached is not None:
-                query = query.where(AssessmentSession.level_reached == flt.level_reached)
-            if flt.date_from:
-                query = query.where(AssessmentSession.started_at >= flt.date_from)
-            if flt.date_to:
-                query = query.where(AssessmentSession.started_at <= flt.date_to)
-            if flt.search and flt.search.strip():
-                # Names match anywhere; the random codes and ids only as a whole (resume code) or by a prefix of
-                # at least 8 characters (session id), so a short query never hits a random id by chance.
-                text = flt.search.strip()
-                like = f"%{text}%"
-                match = (Worker.code.ilike(like) | Worker.display_name.ilike(like)
-                         | (AssessmentSession.resume_code == text.upper()))
-                if len(text) >= 8:
-                    match = match | AssessmentSession.id.ilike(f"{text.lower()}%")
-                query = query.where(match)
-            rows = db.execute(query.order_by(AssessmentSession.started_at.desc()).limit(limit)).all()
-            return [(s, w) for s, w in rows]
+            return [(s, w) for s, w in db.execute(query).all()]
+
+    def count_sessions(self, flt: SessionFilter | None = None) -> int:
+        """How many sessions match `flt` (no limit)."""
+        query = self._session_query(flt or SessionFilter()).order_by(None)
+        with self.db() as db:
+            return int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+    def iter_sessions(self, flt: SessionFilter | None = None, *,
+                      batch: int = 500) -> Iterator[list[tuple[AssessmentSession, Worker]]]:
+        """Every (session, worker) row for `flt`, newest first, in lists of at most `batch` (exports and cohort
+        statistics stream through all of them without holding every row at once)."""
+        query = self._session_query(flt or SessionFilter()).execution_options(yield_per=batch)
+        with self.db() as db:
+            for part in db.execute(query).partitions(batch):
+                yield [(s, w) for s, w in part]
 
     def all_responses(self, *, session_ids: Iterable[str] | None = None, counted_only: bool = False) -> list[Response]:
         """Responses in session order; `counted_only` keeps those that count in item statistics and
@@ -373,6 +398,13 @@ class Store:
         with self.db() as db:
             trainer = db.scalars(select(Trainer).where(Trainer.username == username.strip())).first()
         return trainer is not None and verify_password(password, trainer.password_hash)
+
+    def get_trainer(self, username: str) -> Trainer | None:
+        """The trainer account named `username` (one indexed lookup), or None."""
+        if not isinstance(username, str) or not username.strip():
+            return None
+        with self.db() as db:
+            return db.scalars(select(Trainer).where(Trainer.username == username.strip())).first()
 
     def trainers(self) -> list[Trainer]:
         with self.db() as db:

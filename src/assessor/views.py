@@ -1,0 +1,135 @@
+"""What a front end shows, as plain data: the question (never its key), the feedback after an answer, the
+result, and the `Turn` that carries them. The dialogue builds these; the web page and the terminal render them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assessor.i18n import t
+
+
+@dataclass
+class QuestionView:
+    session_id: str
+    resume_code: str
+    item_id: str
+    type: str
+    lang: str
+    stem: str
+    options: list[tuple[str, str]]
+    instruction: str
+    progress: str
+    number: int
+    expected: int
+    domain: str
+    domain_name: str
+    domains_covered: int
+    domains_total: int
+
+    @property
+    def read_aloud_text(self) -> str:
+        lines = [self.stem]
+        lines += [f"{i}. {text}" for i, (_oid, text) in enumerate(self.options, start=1)]
+        return "\n".join(lines)
+
+    def as_markdown(self) -> str:
+        lines = [f"**{self.progress}**", f"*{t('domain_label', self.lang, domain=self.domain_name)}*", "", self.stem]
+        if self.type in ("single_choice", "multiple_choice", "ordering"):
+            lines.append("")
+            lines += [f"{i}. {text}" for i, (_oid, text) in enumerate(self.options, start=1)]
+        lines += ["", f"_{self.instruction}_"]
+        return "\n".join(lines)
+
+
+@dataclass
+class FeedbackView:
+    item_id: str
+    verdict: str
+    correct: bool
+    score: float
+    pilot: bool
+    lines: list[str]
+    personal: str | None = None
+    personal_source: str = "bank"
+
+    def as_markdown(self) -> str:
+        text = "\n\n".join(self.lines)
+        if self.personal:
+            text += "\n\n" + self.personal
+        return text
+
+
+@dataclass
+class DomainRow:
+    domain: str
+    name: str
+    theta: float
+    se: float
+    n_items: int
+    band: str
+    band_text: str
+    sure_text: str
+    level_shown: int | None
+
+
+@dataclass
+class CourseView:
+    course_id: str
+    title: str
+    level: int
+    hours: float
+    reason: str
+    units: list[str]
+    domain: str
+
+
+@dataclass
+class ResultView:
+    session_id: str
+    resume_code: str
+    lang: str
+    role: str
+    role_name: str
+    level: int
+    level_name: str
+    ready: bool
+    readiness_text: str
+    rows: list[DomainRow]
+    courses: list[CourseView]
+    summary: str
+    summary_source: str
+    n_items: int
+
+    def as_markdown(self) -> str:
+        lang = self.lang
+        lines = [f"## {t('result_title', lang)}", "", self.readiness_text, "",
+                 f"| {t('col_area', lang)} | {t('col_result', lang)} | {t('col_sure', lang)} | {t('col_items', lang)} |",
+                 "|---|---|---|---|"]
+        lines += [f"| {r.name} | {r.band_text} | {r.sure_text} | {r.n_items} |" for r in self.rows]
+        lines += ["", f"### {t('courses_title', lang)}"]
+        if not self.courses:
+            lines.append(t("courses_none", lang))
+        for c in self.courses:
+            lines.append(f"- **{c.title}** ({t('hours', lang, hours=f'{c.hours:g}')}): {c.reason}")
+        lines += ["", f"### {t('summary_title', lang)}", self.summary, "", t("keep_code", lang, code=self.resume_code)]
+        return "\n".join(lines)
+
+
+@dataclass
+class Turn:
+    """What to show after a step: any feedback, then the next question or the result."""
+
+    session_id: str
+    resume_code: str
+    lang: str
+    notice: str | None = None
+    feedback: FeedbackView | None = None
+    question: QuestionView | None = None
+    result: ResultView | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.result is not None
