@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from assessor.bank.problems import BankError, Problem
 from assessor.bank.rules import check_cross_references
-from assessor.bank.schema import Course, Domain, Item, Role
+from assessor.bank.schema import Course, Domain, GlossaryTerm, Item, Role
 from assessor.bank.yaml_lines import Path_, YamlSyntaxError, line_of, load_with_lines
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -45,6 +45,7 @@ class Bank:
     roles: dict[str, Role] = field(default_factory=dict)
     courses: dict[str, Course] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
     origins: dict[str, Located] = field(default_factory=dict)
     content_hash: str = ""
 
@@ -184,6 +185,7 @@ def check_bank(root: Path | str) -> tuple[Bank, list[Problem]]:
         problems.append(Problem("items", 1, "", "the bank has no item files under items/"))
     for file in item_files:
         add("item", bank.items, collect(file, "items", Item, _fill_true_false))
+    add("term", bank.glossary, collect(root / "glossary.yaml", "terms", GlossaryTerm))
     problems.extend(check_cross_references(bank))
     bank.content_hash = content_hash(root)
     return bank, problems

@@ -172,6 +172,26 @@ def check_same_fact(bank: Bank) -> Iterator[Problem]:
             yield _problem(where, ("same_fact",), "same_fact", f"same_fact group '{group}' has no other item (check the spelling)")
 
 
+def check_glossary(bank: Bank) -> Iterator[Problem]:
+    """Glossary terms: no form (term or alias) claimed by two terms, and every term appears in at least one
+    active item's stem, options or plain rephrasing (in either language), so the glossary stays the bank's own."""
+    texts = {lang: "\n".join(
+        t for item in bank.active_items()
+        for t in (item.stem.get(lang), *(o.get(lang) for o in item.options), item.plain.get(lang) if item.plain else "")
+    ).lower() for lang in ("zh", "en")}
+    owner: dict[tuple[str, str], str] = {}
+    for term in bank.glossary.values():
+        where = bank.origins[f"term:{term.id}"]
+        for lang in ("zh", "en"):
+            for form in term.forms(lang):
+                other = owner.setdefault((lang, form.lower()), term.id)
+                if other != term.id:
+                    yield _problem(where, ("term", lang), f"term.{lang}", f"'{form}' is already a form of term '{other}'")
+        used = any(form.lower() in texts[lang] for lang in ("zh", "en") for form in term.forms(lang))
+        if not used:
+            yield _problem(where, ("term",), "term", f"'{term.term.zh}' / '{term.term.en}' appears in no active item's stem or options")
+
+
 def check_role(role_id: str, where: Located, bank: Bank) -> Iterator[Problem]:
     role = bank.roles[role_id]
     if role.id not in ROLE_IDS:
@@ -216,4 +236,5 @@ def check_cross_references(bank: Bank) -> list[Problem]:
     for item in bank.items.values():
         problems.extend(check_item(item, bank.origins[f"item:{item.id}"], bank))
     problems.extend(check_same_fact(bank))
+    problems.extend(check_glossary(bank))
     return problems

@@ -216,6 +216,23 @@ class Item(_Strict):
         return 1
 
 
+class GlossaryTerm(_Strict):
+    """A technical word of the bank (压疮, 海姆立克, 84消毒液 …) and its everyday explanation in both languages.
+
+    `term` is the word as items write it; `aliases` other spellings that mean the same (褥疮 for 压疮);
+    `plain` explains it in one or two short sentences of everyday words.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    term: Text
+    aliases: Keywords = Field(default_factory=Keywords)
+    plain: Text
+
+    def forms(self, lang: str) -> list[str]:
+        """The term and its aliases in `lang`, longest first."""
+        return sorted({self.term.get(lang), *self.aliases.get(lang)}, key=len, reverse=True)
+
+
 class Unit(_Strict):
     id: str = Field(min_length=1)
     title: Text
