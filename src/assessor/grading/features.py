@@ -1,0 +1,132 @@
+"""Features of (answer, target) pairs, with the embedder as the feature extractor.
+
+For every clause c of the answer and phrase p of a target, s(c, p) is the cosine of their *cores* (negation
+removed) minus the phrase's off-topic baseline (its highest cosine to a few neutral sentences), so the narrow
+e5 band becomes a margin. A clause *agrees* with a phrase when their polarities are equal. The features of the
+pair are then (names in FEATURES):
+
+- agree: best margin over agreeing (clause, phrase) pairs; clash: best margin over disagreeing pairs;
+  agree_minus_clash;
+- top / gap: whether the best agreeing clause is closer to this target than to any other point of the item,
+  and by how much;
+- overlap: character-bigram overlap (Dice) of the best agreeing clause's core with the phrase core;
+- keyword: a keyword hint occurs in an agreeing clause; action: that clause states an action (not a bare word);
+- zh: the clause is Chinese; the zh_* copies let the head calibrate the two languages' similarity scales apart;
+- short: log length of the clause; same_lang: the best phrase is in the clause's language.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assessor.grading.clauses import Clause
+from assessor.grading.rubric import Target
+from assessor.retrieval.text import find_keyword
+
+BASE_FEATURES: tuple[str, ...] = (
+    "agree", "clash", "agree_minus_clash", "top", "gap", "overlap", "keyword", "action", "short", "same_lang",
+)
+ZH_COPIES: tuple[str, ...] = ("agree", "clash", "gap", "overlap")
+FEATURES: tuple[str, ...] = (*BASE_FEATURES, "zh", *(f"zh_{n}" for n in ZH_COPIES))
+
+ANCHORS: tuple[str, ...] = (
+    "今天天气很好，我想出去走走。",
+    "我不知道。",
+    "我喜欢看电视剧。",
+    "这个问题我没听懂。",
+    "The weather is nice today.",
+    "I don't know.",
+    "I like watching football on TV.",
+    "My phone needs charging.",
+)
+
+
+@dataclass
+class TargetVectors:
+    """Phrase core vectors of one target (n_phrases × dim) and their off-topic baselines."""
+
+    vectors: np.ndarray
+    baselines: np.ndarray
+    polarity: np.ndarray
+    langs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """The features of one (answer, target) pair, and the clause that best states the target (or −1)."""
+
+    features: np.ndarray
+    clause: int
+    keyword: str | None
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"\s+", " ", text.lower())
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def overlap(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams (0..1)."""
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def target_vectors(target: Target, phrase_vecs: np.ndarray, anchor_vecs: np.ndarray) -> TargetVectors:
+    """Bundle a target's phrase vectors with baselines (max cosine to the anchors)."""
+    baselines = (anchor_vecs @ phrase_vecs.T).max(axis=0) if len(anchor_vecs) else np.zeros(len(phrase_vecs))
+    polarity = np.array([p.polarity for p in target.phrases])
+    return TargetVectors(phrase_vecs, baselines, polarity, tuple(p.lang for p in target.phrases))
+
+
+def margins(clause_vecs: np.ndarray, tv: TargetVectors) -> np.ndarray:
+    """Clause × phrase margins: cosine minus the phrase's baseline."""
+    return np.asarray(clause_vecs @ tv.vectors.T - tv.baselines[None, :])
+
+
+def best_agreeing(clauses: list[Clause], margin: np.ndarray, tv: TargetVectors) -> np.ndarray:
+    """Per clause, its best margin over phrases of the same polarity (−1 when none)."""
+    pol = np.array([c.polarity for c in clauses])
+    agree = pol[:, None] == tv.polarity[None, :]
+    return np.where(agree, margin, -1.0).max(axis=1)
+
+
+def pair_features(clauses: list[Clause], target: Target, margin: np.ndarray, others_best: np.ndarray,
+                  tv: TargetVectors) -> PairEvidence:
+    """Features of one target against an answer's clauses.
+
+    Args:
+        clauses: the answer's clauses (at least one).
+        target: the target; margin: clause × phrase margins for it.
+        others_best: per clause, the best agreeing margin over the item's *other* points (−1 if none).
+        tv: the target's vectors.
+    """
+    pol = np.array([c.polarity for c in clauses])
+    agree = pol[:, None] == tv.polarity[None, :]
+    masked_a = np.where(agree, margin, -1.0)
+    masked_c = np.where(~agree, margin, -1.0)
+    a_best = float(masked_a.max())
+    c_best = float(masked_c.max())
+    ci, pj = np.unravel_index(int(masked_a.argmax()), masked_a.shape)
+    clause = clauses[int(ci)]
+    phrase = target.phrases[int(pj)]
+    keyword = None
+    for c in clauses:
+        agrees_declared = c.polarity == target.polarity or len(set(tv.polarity.tolist())) > 1
+        if agrees_declared:
+            keyword = find_keyword(c.text, list(target.keywords))
+            if keyword:
+                break
+    gap = a_best - float(others_best[int(ci)])
+    ov = max((overlap(clause.core, p.core) for p in target.phrases if p.polarity == clause.polarity), default=0.0)
+    zh = 1.0 if clause.lang == "zh" else 0.0
+    base = {
+        "agree": a_best, "clash": c_best, "agree_minus_clash": a_best - c_best, "top": float(gap > 0),
+        "gap": gap, "overlap": ov, "keyword": float(keyword is not None), "action": float(clause.has_action),
+        "short": math.log1p(len(clause.core)), "same_lang": float(phrase.lang == clause.lang),
+    }
+    values = [base[n] for n in BASE_FEATURES] + [zh] + [zh * base[n] for n in ZH_COPIES]
+    return PairEvidence(np.array(values, dtype=np.float64), int(ci), keyword)
