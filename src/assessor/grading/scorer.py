@@ -263,7 +263,8 @@ class Grader:
         head = self.head.point if self.head else None
         results: list[PointResult] = []
         probs: list[float] = []
-        for t, ev in zip(points, analysis.points or [None] * len(points), strict=True):
+        point_evs: list[PairEvidence | None] = list(analysis.points) or [None] * len(points)
+        for t, ev in zip(points, point_evs, strict=True):
             p = self._point_probability(ev) if ev is not None else 0.0
             probs.append(p)
             clause_lang = analysis.clauses[ev.clause].lang if ev is not None else (lang or "zh")
@@ -275,7 +276,8 @@ class Grader:
         crit_probs: list[float] = []
         hits: list[CriticalHit] = []
         crit_head = self.head.critical if self.head else None
-        for t, ev in zip(crits, analysis.critical or [None] * len(crits), strict=True):
+        crit_evs: list[PairEvidence | None] = list(analysis.critical) or [None] * len(crits)
+        for t, ev in zip(crits, crit_evs, strict=True):
             p = self._critical_probability(ev) if ev is not None else 0.0
             crit_probs.append(p)
             if (crit_head.matched(p, analysis.clauses[ev.clause].lang) if crit_head and ev else p >= 0.5) \
