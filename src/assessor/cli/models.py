@@ -102,27 +102,32 @@ def grade_cmd(
     file: Path = typer.Option(None, "--file", help='JSON lines {"item": ..., "answer": ...}; one JSON object per line out.'),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     embedder: str = typer.Option(None, "--embedder", help="Embedder name (default: settings.embedder)."),
+    lang: str = typer.Option(None, "--lang", help="The language the worker chose (zh/en): another one is reviewed."),
 ) -> None:
-    """Score a free-text answer against the item's rubric points (matched, evidence, similarity, score)."""
-    from assessor.retrieval.grading import get_grader
+    """Score a free-text answer: per point matched, polarity, evidence, confidence; score, critical, needs_review."""
+    from assessor.grading.scorer import get_grader
 
     bank = _bank()
     grader = get_grader(_embedder(embedder))
 
-    def one(iid: str, text: str) -> dict[str, Any]:
+    def one(iid: str, text: object) -> dict[str, Any]:
         item = bank.items.get(iid)
         if item is None:
             return {"item": iid, "error": f"no item '{iid}'"}
         try:
-            return grader.grade(item, text).to_json()
+            return grader.grade(item, text, expected_lang=lang).to_json()
         except ValueError as error:
             return {"item": iid, "error": str(error)}
 
     if file is not None:
-        for line in file.read_text(encoding="utf-8").splitlines():
+        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
-                row = json.loads(line)
-                sys.stdout.write(json.dumps(one(row["item"], row.get("answer", "")), ensure_ascii=False) + "\n")
+                try:
+                    row = json.loads(line)
+                    out = one(str(row["item"]), row.get("answer", ""))
+                except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+                    out = {"line": n, "error": f"not a JSON object with an 'item': {error}"}
+                sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return
     if not item_id:
         typer.echo("give ITEM_ID and ANSWER, or --file PATH", err=True)
@@ -131,11 +136,15 @@ def grade_cmd(
     if "error" in result:
         typer.echo(f"error: {result['error']}", err=True)
         raise typer.Exit(1)
-    lines = [f"score {result['score']:.2f} ({result['matched']}/{len(result['points'])} points)"]
+    review = "  (needs trainer review / 待老师复核: " + ", ".join(result["review_reasons"]) + ")"
+    lines = [f"score {result['score']:.2f} ({result['matched']}/{len(result['points'])} points)"
+             + (review if result["needs_review"] else "")]
     for p in result["points"]:
-        mark = "✓" if p["matched"] else "✗"
-        lines.append(f" {mark} {p['zh']} / {p['en']}  sim {p['similarity']:.3f} margin {p['margin']:+.3f}"
+        mark = "✔" if p["matched"] else "✗"
+        lines.append(f" {mark} [{p['polarity']}] {p['zh']} / {p['en']}  confidence {p['confidence']:.2f}"
                      + (f"  «{p['evidence']}»" if p["evidence"] else ""))
+    for c in result["critical"]:
+        lines.append(f" ⚠ 这样做有危险：{c['zh']} / This is dangerous: {c['en']}  «{c['evidence']}»")
     if result["flags"]:
         lines.append("flags: " + ", ".join(result["flags"]))
     _emit(result, as_json, "\n".join(lines))

@@ -66,11 +66,13 @@ def has_negation(text: str) -> bool:
 _INJECTION = re.compile(
     r"(give|award|grant|mark|score)\s+(me|this|it|the answer)?\s*(full|max(imum)?|100|all|top|perfect)\s*(marks?|points?|score|credit)?|"
     r"full\s+(marks?|score|credit)|"
-    r"ignore\s+(all\s+|any\s+)?(the\s+)?(previous|above|prior|earlier)|disregard\s+(the\s+)?(previous|above|instructions)|"
+    r"(ignore|disregard|forget|skip)\s+(all\s+|any\s+|your\s+)?(the\s+)?(previous|above|prior|earlier|rubric|rules?|"
+    r"instructions?|scoring|marking|grading|criteria)|override|"
     r"\b(system|assistant)\s*(prompt|:)|you are (now )?(a |the |my )?(trainer|teacher|examiner|grader|assessor)|"
     r"i am (the |a |your )?(trainer|teacher|examiner|grader|admin)|as (the |a |your )?(trainer|examiner)|"
     r"(score|grade|mark)\s*(=|:|is|as)\s*\d|pretend|role-?play|jailbreak|"
-    r"满分|给我?(打)?(高分|满分|100分|一百分)|打满分|忽略(之前|上面|以上|前面|所有)|无视(之前|上面|以上|规则)|"
+    r"满分|给我?(打)?(高分|满分|100分|一百分)|打满分|忽略(之前|上面|以上|前面|所有|评分|规则|标准|要点)|"
+    r"无视(之前|上面|以上|规则|评分|标准)|不要管(评分|规则|标准)|"
     r"我是(培训师|老师|考官|评分员|管理员)|你(现在)?是(培训师|老师|考官|评分员)|系统提示|扮演|"
     r"(评分|分数|得分)\s*(=|:|：|为|是)\s*\d|算我(全对|对)|(这题|这道题)?(算|判|给)(我)?(对|全对|正确)",
     re.IGNORECASE,
