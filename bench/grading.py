@@ -27,7 +27,7 @@ from assessor.bank.load import Bank, load_bank
 from assessor.grading.corpus import Example, held_out_items, load_bench_rows, load_corpus
 from assessor.grading.matcher import HeadFile
 from assessor.grading.metrics import labelled_score, summary
-from assessor.grading.scorer import GradeResult, Grader, score_band
+from assessor.grading.scorer import Grader, GradeResult, score_band
 from assessor.grading.train import CachedEmbedder, cross_validate
 from assessor.retrieval.embedder import get_embedder
 from assessor.settings import get_settings
