@@ -193,17 +193,38 @@ class _Importer:
                 self.report.conflicts.append(f"session {row['id']}: same version {existing.version} but different "
                                              f"{', '.join(differing)}; the hub's copy is kept")
 
+    def _existing(self, table: Table, rows: list[dict[str, Any]]) -> dict[tuple[str, int], Any]:
+        """The hub's rows of `table` for the sessions in `rows`, by (session, seq); also checks those sessions."""
+        ids = sorted({str(row.get("session_id")) for row in rows} - self.skipped_sessions)
+        found: dict[tuple[str, int], Any] = {}
+        for part in _chunks(ids):
+            known = {r.id: r.centre for r in self.db.execute(
+                select(SESSIONS.c.id, SESSIONS.c.centre).where(SESSIONS.c.id.in_(part)))}
+            for session_id in part:
+                if session_id not in known:
+                    raise SyncError(f"{table.name}.jsonl: session {session_id} is in neither the bundle nor here; "
+                                    "nothing imported")
+                self._same_centre(known[session_id], f"{table.name}.jsonl: session {session_id}")
+            for existing in self.db.execute(select(table).where(table.c.session_id.in_(part))):
+                found.setdefault((existing.session_id, existing.seq), existing)
+        return found
+
+    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        for start in range(0, len(rows), 500):
+            self.db.execute(table.insert(), rows[start:start + 500])
+        self.report.added[table.name] += len(rows)
+
     def responses(self, rows: list[dict[str, Any]]) -> None:
+        existing_rows = self._existing(RESPONSES, rows)
+        new: list[dict[str, Any]] = []
         for n, raw in enumerate(rows, start=1):
             row = _typed(RESPONSES, raw, f"responses.jsonl row {n}")
             if row.get("session_id") in self.skipped_sessions:
                 continue
-            self._known_session(row, f"responses.jsonl row {n}")
-            existing = self.db.execute(select(RESPONSES).where(
-                RESPONSES.c.session_id == row["session_id"], RESPONSES.c.seq == row["seq"])).first()
+            existing = existing_rows.get((row["session_id"], row["seq"]))
             if existing is None:
-                self.db.execute(RESPONSES.insert().values(**row))
-                self.report.added["responses"] += 1
+                new.append(row)
+                existing_rows[(row["session_id"], row["seq"])] = _Row(row)
                 continue
             ours = _plain(RESPONSES, existing, drop=["id"])
             theirs = _plain(RESPONSES, _Row(row), drop=["id"])
@@ -217,23 +238,25 @@ class _Importer:
             else:
                 self.report.conflicts.append(f"answer {row['seq']} of session {row['session_id']} differs from the "
                                              "hub's; the hub's is kept")
+        self._insert(RESPONSES, new)
 
     def messages(self, rows: list[dict[str, Any]]) -> None:
+        existing_rows = self._existing(MESSAGES, rows)
+        new: list[dict[str, Any]] = []
         for n, raw in enumerate(rows, start=1):
             row = _typed(MESSAGES, raw, f"messages.jsonl row {n}")
             if row.get("session_id") in self.skipped_sessions:
                 continue
-            self._known_session(row, f"messages.jsonl row {n}")
-            existing = self.db.execute(select(MESSAGES).where(
-                MESSAGES.c.session_id == row["session_id"], MESSAGES.c.seq == row["seq"])).first()
+            existing = existing_rows.get((row["session_id"], row["seq"]))
             if existing is None:
-                self.db.execute(MESSAGES.insert().values(**row))
-                self.report.added["messages"] += 1
+                new.append(row)
+                existing_rows[(row["session_id"], row["seq"])] = _Row(row)
             elif _plain(MESSAGES, existing, drop=["id"]) == _plain(MESSAGES, _Row(row), drop=["id"]):
                 self.report.unchanged["messages"] += 1
             else:
                 self.report.conflicts.append(f"message {row['seq']} of session {row['session_id']} differs from the "
                                              "hub's; the hub's is kept")
+        self._insert(MESSAGES, new)
 
     def reviews(self, rows: list[dict[str, Any]]) -> None:
         for n, raw in enumerate(rows, start=1):
@@ -273,6 +296,9 @@ class _Row:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self._mapping = _Mapping(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return self._mapping.data.get(name)
 
 
 class _Mapping:
