@@ -211,3 +211,18 @@ def test_trusting_another_key_for_a_known_centre_needs_replace(tmp_path: Path, c
     (tmp_path / "bad.pub").write_text("{}")
     with pytest.raises(SyncError, match="not a centre public key"):
         trust(hub, tmp_path / "bad.pub")
+
+
+def test_a_signed_bundle_with_malformed_rows_imports_nothing(hub: Hub, centre: Centre, tmp_path: Path) -> None:
+    rows = export_tables(centre.store, CENTRE)
+    del rows["responses"][-1]["seq"]
+    write_bundle(tmp_path / "bad1", centre.key, rows)
+    _refused(hub, tmp_path / "bad1", "no seq")
+    rows = export_tables(centre.store, CENTRE)
+    rows["sessions"][0]["colour"] = "blue"
+    write_bundle(tmp_path / "bad2", centre.key, rows)
+    _refused(hub, tmp_path / "bad2", "unknown columns colour")
+    rows = export_tables(centre.store, CENTRE)
+    rows["messages"].append({"session_id": "not-a-session", "seq": 1, "speaker": "x", "text": "t"})
+    write_bundle(tmp_path / "bad3", centre.key, rows)
+    _refused(hub, tmp_path / "bad3", "neither the bundle nor here")

@@ -122,7 +122,12 @@ def read_bundle(path: Path, trusted: dict[str, CentreKey]) -> Bundle:
                 data = _member(archive, name)
                 if hashlib.sha256(data).hexdigest() != files[name].get("sha256"):
                     raise SyncError(f"{name} does not match the SHA-256 in the signed manifest (tampered): refused")
-                rows = [json.loads(line) for line in data.splitlines() if line.strip()]
+                try:
+                    rows = [json.loads(line) for line in data.splitlines() if line.strip()]
+                except ValueError as error:
+                    raise SyncError(f"{name} is not JSON lines ({error}): refused") from error
+                if not all(isinstance(row, dict) for row in rows):
+                    raise SyncError(f"{name} has a line that is not a JSON object: refused")
                 if len(rows) != files[name].get("rows"):
                     raise SyncError(f"{name} has {len(rows)} rows, the manifest says {files[name].get('rows')}")
                 tables[table] = rows

@@ -50,11 +50,21 @@ def _plain(table: Table, row: Any, drop: Iterable[str] = ()) -> dict[str, Any]:
     return out
 
 
+_KEYS = {"workers": ("id", "centre", "code"), "sessions": ("id", "worker_id", "resume_code", "centre"),
+         "responses": ("session_id", "seq"), "messages": ("session_id", "seq"),
+         "grading_reviews": ("trainer", "decided_at")}
+
+
 def _typed(table: Table, row: dict[str, Any], where: str) -> dict[str, Any]:
-    """Bundle data back to column values; unknown columns are an error."""
+    """Bundle data back to column values; unknown columns, or a missing key column, are an error."""
+    if not isinstance(row, dict):
+        raise SyncError(f"{where}: not a JSON object; nothing imported")
     unknown = set(row) - set(table.columns.keys())
     if unknown:
         raise SyncError(f"{where}: unknown columns {', '.join(sorted(unknown))} (a newer app version?)")
+    missing = [key for key in _KEYS.get(table.name, ()) if row.get(key) is None]
+    if missing:
+        raise SyncError(f"{where}: no {', '.join(missing)}; nothing imported")
     out = dict(row)
     for name, value in row.items():
         if isinstance(table.c[name].type, DateTime) and isinstance(value, str):
