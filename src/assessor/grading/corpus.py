@@ -1,8 +1,9 @@
 """The labelled grading corpus (question_bank/grading/): answers joined with their labels, and the held-out split.
 
-Files: answers*.jsonl `{"id", "item", "lang", "kind", "text", "writer"}`; labels*.jsonl per answer id with, per
-point, whether the answer states it with the point's polarity (`said`), the critical errors it commits
-(`critical`, indices) and the `band`; reviews.jsonl (trainers' decisions, same label shape plus `text`).
+Files: answers*.jsonl `{"id", "item", "lang", "kind", "text", "writer"}`; labels*.jsonl per answer (its id in
+`answer` or `id`) with, per point, whether the answer states it with the point's polarity (`said`), the critical
+errors it commits (`critical`, indices) and the `band`; reviews.jsonl (trainers' decisions, same label shape plus
+`text`).
 Accepted label shapes for the points: `"said": [0, 1, …]`, or `"points": [{"index": i, "said": bool}, …]`, or
 `"points": [0, 1, …]` (the old bench/labelled/grading.jsonl). Rows whose point count does not match the item's
 current rubric are skipped and counted (the rubric changed after they were labelled).
@@ -105,7 +106,8 @@ def load_corpus(folder: Path, bank: Bank, *, held_out: bool = False, include_rev
         skipped[reason] = skipped.get(reason, 0) + 1
 
     for label in labels:
-        answer = answers.get(str(label.get("id")), {})
+        answer_id = str(label.get("id") or label.get("answer") or "")
+        answer = answers.get(answer_id, {})
         item_id = str(label.get("item") or answer.get("item") or "")
         if (item_id in hold) != held_out:
             continue
@@ -119,7 +121,7 @@ def load_corpus(folder: Path, bank: Bank, *, held_out: bool = False, include_rev
         elif said is None or len(said) != len(item.rubric):
             skip("point count differs from the rubric")
         else:
-            examples.append(Example(str(label.get("id")), item_id, str(answer.get("lang") or label.get("lang") or ""),
+            examples.append(Example(answer_id, item_id, str(answer.get("lang") or label.get("lang") or ""),
                                     str(answer.get("kind") or label.get("kind") or ""), str(text), tuple(said),
                                     _critical(label), label.get("band"), str(label.get("_source", "corpus"))))
     return Corpus(examples, skipped)

@@ -12,7 +12,11 @@ pair are then (names in FEATURES):
 - overlap: character-bigram overlap (Dice) of the best agreeing clause's core with the phrase core;
 - keyword: a keyword hint occurs in an agreeing clause; action: that clause states an action (not a bare word);
 - zh: the clause is Chinese; the zh_* copies let the head calibrate the two languages' similarity scales apart;
-- short: log length of the clause; same_lang: the best phrase is in the clause's language.
+- short: log length of the clause; same_lang: the best phrase is in the clause's language;
+- coverage: mean over the target's phrases in the answer's language of their best agreeing margin (a point
+  stated in two clauses, "告诉家属" + "请医生来"); second: the best agreeing margin of another clause;
+- list_like: share of the answer's clauses that are bare fragments (no action, ≤ 5 characters or ≤ 2 words);
+  clauses: log number of clauses.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ from assessor.retrieval.text import find_keyword
 
 BASE_FEATURES: tuple[str, ...] = (
     "agree", "clash", "agree_minus_clash", "top", "gap", "overlap", "keyword", "action", "short", "same_lang",
+    "coverage", "second", "list_like", "clauses",
 )
-ZH_COPIES: tuple[str, ...] = ("agree", "clash", "gap", "overlap")
+ZH_COPIES: tuple[str, ...] = ("agree", "clash", "gap", "overlap", "coverage")
 FEATURES: tuple[str, ...] = (*BASE_FEATURES, "zh", *(f"zh_{n}" for n in ZH_COPIES))
 
 ANCHORS: tuple[str, ...] = (
@@ -123,10 +128,17 @@ def pair_features(clauses: list[Clause], target: Target, margin: np.ndarray, oth
     gap = a_best - float(others_best[int(ci)])
     ov = max((overlap(clause.core, p.core) for p in target.phrases if p.polarity == clause.polarity), default=0.0)
     zh = 1.0 if clause.lang == "zh" else 0.0
+    answer_lang = max(("zh", "en"), key=lambda lang: sum(c.lang == lang for c in clauses))
+    same = [j for j, p in enumerate(target.phrases) if p.lang == answer_lang] or list(range(len(target.phrases)))
+    coverage = float(masked_a[:, same].max(axis=0).mean())
+    per_clause = masked_a.max(axis=1)
+    second = float(np.delete(per_clause, int(ci)).max()) if len(clauses) > 1 else -1.0
+    bare = [not c.has_action and (len(c.core) <= 5 if c.lang == "zh" else len(c.core.split()) <= 2) for c in clauses]
     base = {
         "agree": a_best, "clash": c_best, "agree_minus_clash": a_best - c_best, "top": float(gap > 0),
         "gap": gap, "overlap": ov, "keyword": float(keyword is not None), "action": float(clause.has_action),
         "short": math.log1p(len(clause.core)), "same_lang": float(phrase.lang == clause.lang),
+        "coverage": coverage, "second": second, "list_like": sum(bare) / len(bare), "clauses": math.log(len(clauses)),
     }
     values = [base[n] for n in BASE_FEATURES] + [zh] + [zh * base[n] for n in ZH_COPIES]
     return PairEvidence(np.array(values, dtype=np.float64), int(ci), keyword)
