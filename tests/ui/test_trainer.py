@@ -16,8 +16,9 @@ import pytest
 from matplotlib.figure import Figure
 from pypdf import PdfReader
 
+from assessor.i18n import bi
 from assessor.ui.context import AppContext
-from assessor.ui.trainer import TrainerPage, bi, make_filter
+from assessor.ui.trainer import TrainerPage, make_filter
 from tests.helpers import right_response
 from tests.ui.conftest import free_port, make_context
 
@@ -49,9 +50,26 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[AppContext, dict[s
     return ctx, out
 
 
+def built(ctx: AppContext) -> TrainerPage:
+    """A trainer page whose components exist (inside a Blocks, no server)."""
+    import gradio as gr
+
+    page = TrainerPage(ctx)
+    with gr.Blocks():
+        page.build()
+    return page
+
+
 @pytest.fixture
 def trainer(seeded: tuple[AppContext, dict[str, str]]) -> TrainerPage:
-    return TrainerPage(seeded[0])
+    return built(seeded[0])
+
+
+def value(update: Any) -> Any:
+    """The value a component gets from an update (plain value or gr.update dict)."""
+    if isinstance(update, dict) and update.get("__type__") == "update":
+        return update.get("value")
+    return update
 
 
 @pytest.fixture
@@ -60,9 +78,9 @@ def sessions(seeded: tuple[AppContext, dict[str, str]]) -> dict[str, str]:
 
 
 def _login(page: TrainerPage) -> str:
-    user, notice, *_ = page.on_login("teacher", PASSWORD)
-    assert user == "teacher" and "teacher" in notice
-    return str(user)
+    out = page.on_login("teacher", PASSWORD)
+    assert out[page.user] == "teacher" and "teacher" in out[page.notice]
+    return str(out[page.user])
 
 
 @contextlib.contextmanager
@@ -83,7 +101,7 @@ def launched_app(ctx: AppContext) -> Iterator[str]:
 LOGIN_NEEDED = bi("login_needed")
 
 
-def _all_handlers(page: TrainerPage, user: Any, session_id: str) -> list[tuple[Any, ...]]:
+def _all_handlers(page: TrainerPage, user: Any, session_id: str) -> list[dict[Any, Any]]:
     return [
         page.on_sessions(user, *NO_FILTER),
         page.on_table_select(user, None),  # type: ignore[arg-type]
@@ -103,30 +121,30 @@ def _all_handlers(page: TrainerPage, user: Any, session_id: str) -> list[tuple[A
 
 def test_login_fails_with_a_wrong_password(trainer: TrainerPage) -> None:
     for username, password in [("teacher", "wrong password"), ("nobody", PASSWORD), ("", ""), (None, None)]:
-        user, notice, login_box, content, _pw = trainer.on_login(username, password)
-        assert user is None and notice == bi("login_failed")
-        assert login_box["visible"] is True and content["visible"] is False
+        out = trainer.on_login(username, password)
+        assert out[trainer.user] is None and out[trainer.notice] == bi("login_failed")
+        assert out[trainer.login_box]["visible"] is True and out[trainer.content]["visible"] is False
 
 
 def test_a_centre_trainer_sees_only_their_centre(trainer: TrainerPage, sessions: dict[str, str]) -> None:
     trainer.store.add_trainer("jinan-lead", "jinan-password", centre="Jinan")
-    notice, table, _choices = trainer.on_sessions("jinan-lead", *NO_FILTER)
+    table = trainer.on_sessions("jinan-lead", *NO_FILTER)[trainer.sessions_table]
     assert len(table) == 0  # every seeded session is at the "default" centre
     session_id = next(iter(sessions.values()))
-    notice, *_rest = trainer.on_open("jinan-lead", session_id)
-    assert notice == bi("tr_session_missing")
-    assert trainer.on_open("teacher", session_id)[0] == ""  # the same session opens for a "default" account
-    _notice, everyone, _ = trainer.on_sessions("teacher", *NO_FILTER)  # a "default"-centre account sees all
-    assert len(everyone) >= 1
+    assert trainer.on_open("jinan-lead", session_id) == {trainer.notice: bi("tr_session_missing")}
+    assert trainer.on_export_transcript("jinan-lead", session_id) == {trainer.notice: bi("tr_session_missing")}
+    assert trainer.on_open("teacher", session_id)[trainer.notice] == ""  # it opens for a "default" account
+    everyone = trainer.on_sessions("teacher", *NO_FILTER)[trainer.sessions_table]  # a "default" account sees all
+    assert len(everyone) == len(sessions)
 
 
 def test_repeated_failed_logins_lock_that_username(trainer: TrainerPage) -> None:
     for _ in range(5):
-        assert trainer.on_login("teacher", "wrong password")[1] == bi("login_failed")
-    user, notice, *_rest = trainer.on_login("teacher", PASSWORD)  # even the right password waits now
-    assert user is None and "秒" in notice and "seconds" in notice
-    other, *_ = trainer.on_login("nobody-else", "x")  # other usernames are not locked
-    assert other is None
+        assert trainer.on_login("teacher", "wrong password")[trainer.notice] == bi("login_failed")
+    out = trainer.on_login("teacher", PASSWORD)  # even the right password waits now
+    assert out[trainer.user] is None and "秒" in out[trainer.notice] and "seconds" in out[trainer.notice]
+    other = trainer.on_login("nobody-else", "x")  # other usernames are not locked
+    assert other[trainer.user] is None and other[trainer.notice] == bi("login_failed")
 
 
 def test_every_handler_returns_only_the_login_message_without_login(trainer: TrainerPage, sessions: dict[str, str],
@@ -134,41 +152,41 @@ def test_every_handler_returns_only_the_login_message_without_login(trainer: Tra
     import tempfile
 
     before = set(Path(tempfile.gettempdir()).glob("assessor-export-*"))
+    exports = trainer.ctx.export_dir
     for user in (None, "", "intruder", {"name": "teacher"}):
         for out in _all_handlers(trainer, user, sessions["李梅"]):
-            assert out[0] == LOGIN_NEEDED
-            assert all(value is None for value in out[1:]), out
-    assert trainer.on_after_login(None, *NO_FILTER) == ({"__type__": "update"},) * 3
-    assert set(Path(tempfile.gettempdir()).glob("assessor-export-*")) == before  # no export file was written
+            assert out == {trainer.notice: LOGIN_NEEDED}  # nothing else is touched
+    assert trainer.on_after_login(None, *NO_FILTER) == {}
+    assert set(Path(tempfile.gettempdir()).glob("assessor-export-*")) == before
+    assert not exports.exists() or not any(exports.iterdir())  # no export file was written
 
 
 def test_logout_clears_everything(trainer: TrainerPage) -> None:
-    import gradio as gr
-
-    with gr.Blocks():
-        trainer.build()
     user = _login(trainer)
-    out = trainer.on_logout_clear(user)
-    assert out[0] is None and out[1] == bi("tr_logged_out") and out[3]["visible"] is False
-    assert len(out) == 4 + len(trainer._data_outputs()) and all(v is None for v in out[4:])
+    trainer.on_open(user, next(iter(trainer.store.list_sessions()))[0].id)
+    out = trainer.on_logout(user)
+    assert out[trainer.user] is None and out[trainer.opened] is None and out[trainer.notice] == bi("tr_logged_out")
+    assert out[trainer.content]["visible"] is False and out[trainer.login_box]["visible"] is True
+    assert all(out[c] is None for c in trainer.data_outputs) and len(trainer.data_outputs) >= 18
 
 
 def test_sessions_list_filter_and_search(trainer: TrainerPage, sessions: dict[str, str]) -> None:
     user = _login(trainer)
-    notice, table, pick = trainer.on_sessions(user, *NO_FILTER)
-    assert isinstance(table, pd.DataFrame) and len(table) == 3 and "3" in notice
-    assert {value for _label, value in pick["choices"]} == set(sessions.values())
-    finished = trainer.on_sessions(user, "", "", "", "", "", "", "finished", "")[1]
-    assert set(finished.iloc[:, 1]) == {"李梅", "王芳"}
-    by_worker = trainer.on_sessions(user, "", "", "王芳", "", "", "", "", "")[1]
-    assert list(by_worker.iloc[:, 1]) == ["王芳"]
-    searched = trainer.on_sessions(user, "", "", "", "", "", "", "", "张")[1]
-    assert list(searched.iloc[:, 1]) == ["张兰"]
-    assert len(trainer.on_sessions(user, "", "", "", "2000-01-01", "2000-12-31", "", "", "")[1]) == 0
-    assert len(trainer.on_sessions(user, "elsewhere", "", "", "", "", "", "", "")[1]) == 0
-    assert len(trainer.on_sessions(user, "", "housekeeper", "", "", "", "", "", "")[1]) == 3
-    bad = trainer.on_sessions(user, "", "", "", "yesterday", "", "", "", "")
-    assert bad[0] == bi("tr_bad_date")
+    out = trainer.on_sessions(user, *NO_FILTER)
+    table, pick = out[trainer.sessions_table], out[trainer.session_pick]
+    assert isinstance(table, pd.DataFrame) and len(table) == 3 and "3" in out[trainer.notice]
+    assert {v for _label, v in pick["choices"]} == set(sessions.values())
+
+    def workers(*filters: str) -> list[str]:
+        return list(trainer.on_sessions(user, *filters)[trainer.sessions_table].iloc[:, 1])
+
+    assert set(workers("", "", "", "", "", "", "finished", "")) == {"李梅", "王芳"}
+    assert workers("", "", "王芳", "", "", "", "", "") == ["王芳"]
+    assert workers("", "", "", "", "", "", "", "张") == ["张兰"]
+    assert workers("", "", "", "2000-01-01", "2000-12-31", "", "", "") == []
+    assert workers("elsewhere", "", "", "", "", "", "", "") == []
+    assert len(workers("", "housekeeper", "", "", "", "", "", "")) == 3
+    assert trainer.on_sessions(user, "", "", "", "yesterday", "", "", "", "") == {trainer.notice: bi("tr_bad_date")}
 
 
 def test_make_filter_parses_dates_inclusively() -> None:
@@ -181,11 +199,14 @@ def test_make_filter_parses_dates_inclusively() -> None:
 def test_transcript_detail_items_and_path_plot(trainer: TrainerPage, sessions: dict[str, str]) -> None:
     user = _login(trainer)
     sid = sessions["李梅"]
-    notice, header, messages, items, plot, opinion_pick = trainer.on_open(user, sid)
-    assert notice == "" and "李梅" in header
+    out = trainer.on_open(user, sid)
+    header, messages, items, plot = (out[trainer.header], out[trainer.messages_table], out[trainer.items_table],
+                                     out[trainer.path])
+    assert out[trainer.notice] == "" and "李梅" in header and out[trainer.opened] == sid
     stored = trainer.store.messages(sid)
     assert len(messages) == len(stored)
-    assert list(messages["内容 text"]) == [m.text for m in stored]
+    worker_said = [m.text for m in stored if m.speaker == "worker"]
+    assert [t for t, m in zip(messages["内容 text"], stored, strict=True) if m.speaker == "worker"] == worker_said
     sources = set(messages["来源 source"])
     assert {"题库 bank", "学员 worker"} <= sources
     assert set(messages["谁 who"]) == {"学员 worker", "测评 assessor"}
@@ -197,102 +218,105 @@ def test_transcript_detail_items_and_path_plot(trainer: TrainerPage, sessions: d
     assert HTML_ANSWER in set(items["回答 answer"])  # the worker's text as typed, in a plain-text table cell
     assert isinstance(plot, Figure) and len(plot.axes) == len({r.domain for r in responses})
     assert any(ax.containers for ax in plot.axes)  # error bars drawn
-    assert opinion_pick["choices"] and opinion_pick["value"] is not None
+    assert out[trainer.opinion_pick]["choices"] and out[trainer.opinion_pick]["value"] is not None
     # Header text from a worker is escaped (nothing rendered as HTML).
     assert "<" not in header
 
 
 def test_open_without_a_session_or_unknown_gives_a_message(trainer: TrainerPage) -> None:
     user = _login(trainer)
-    assert trainer.on_open(user, "")[0] == bi("tr_no_session")
-    assert trainer.on_open(user, "nope")[0] == bi("tr_session_missing")
+    assert trainer.on_open(user, "") == {trainer.notice: bi("tr_no_session")}
+    assert trainer.on_open(user, "nope") == {trainer.notice: bi("tr_session_missing")}
 
 
 def test_second_opinion_is_labelled_not_a_score(trainer: TrainerPage, sessions: dict[str, str]) -> None:
     user = _login(trainer)
     sid = sessions["李梅"]
-    seq = trainer.on_open(user, sid)[5]["value"]
-    notice, text = trainer.on_second_opinion(user, sid, seq)
-    assert notice == "" and bi("tr_not_a_score") in text
+    seq = trainer.on_open(user, sid)[trainer.opinion_pick]["value"]
+    out = trainer.on_second_opinion(user, sid, seq)
+    text = out[trainer.opinion]
+    assert out[trainer.notice] == "" and bi("tr_not_a_score") in text
     assert "<script>" not in text
-    assert trainer.on_second_opinion(user, sid, "999")[0] == bi("tr_no_free_text")
+    assert trainer.on_second_opinion(user, sid, "999") == {trainer.notice: bi("tr_no_free_text")}
 
 
 def test_cohort_statistics_and_distribution(trainer: TrainerPage, sessions: dict[str, str]) -> None:
     user = _login(trainer)
-    notice, plot, stats, flagged = trainer.on_cohort(user, *NO_FILTER)
+    out = trainer.on_cohort(user, *NO_FILTER)
+    plot, stats, flagged = out[trainer.dist], out[trainer.stats_table], out[trainer.flagged_table]
     answered = {r.item_id for r in trainer.store.all_responses()}
     assert set(stats["题号 item"]) == answered
     assert stats["p"].between(0, 1).all() and {"r_pb", "曝光 exposure", "平均秒 mean s"} <= set(stats.columns)
     assert isinstance(plot, Figure)
     assert isinstance(flagged, pd.DataFrame) and list(flagged.columns) == list(stats.columns)
     empty = trainer.on_cohort(user, "", "", "nobody", "", "", "", "", "")
-    assert empty[0] == bi("tr_no_data") and empty[1] is None
+    assert empty[trainer.notice] == bi("tr_no_data") and empty[trainer.dist] is None
 
 
-def _file(out: tuple[Any, ...]) -> Path:
-    notice, path = out
-    assert path, notice
-    assert "assessor-export-" in str(path)
+def _file(page: TrainerPage, out: dict[Any, Any]) -> Path:
+    path = out.get(page.export_file)
+    assert path, out[page.notice]
+    assert Path(path).parent == page.ctx.export_dir
     return Path(path)
 
 
 def test_exports_are_valid_files(trainer: TrainerPage, sessions: dict[str, str]) -> None:
     user = _login(trainer)
-    rows = list(csv.DictReader(io.StringIO(_file(trainer.on_export_sessions(user, *NO_FILTER))
+    rows = list(csv.DictReader(io.StringIO(_file(trainer, trainer.on_export_sessions(user, *NO_FILTER))
                                            .read_text(encoding="utf-8-sig"))))
     assert {r["session_id"] for r in rows} == set(sessions.values())
     only = ["", "", "李梅", "", "", "", "", ""]
-    responses = list(csv.DictReader(io.StringIO(_file(trainer.on_export_responses(user, *only))
+    responses = list(csv.DictReader(io.StringIO(_file(trainer, trainer.on_export_responses(user, *only))
                                                 .read_text(encoding="utf-8-sig"))))
     assert len(responses) == len(trainer.store.responses(sessions["李梅"]))
-    pdf = _file(trainer.on_export_transcript(user, sessions["李梅"]))
+    pdf = _file(trainer, trainer.on_export_transcript(user, sessions["李梅"]))
     assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
     assert "李梅" in "".join(page.extract_text() or "" for page in PdfReader(str(pdf)).pages)
-    statements = json.loads(_file(trainer.on_export_xapi(user, *NO_FILTER)).read_text(encoding="utf-8"))
+    statements = json.loads(_file(trainer, trainer.on_export_xapi(user, *NO_FILTER)).read_text(encoding="utf-8"))
     assert len([s for s in statements if s["verb"]["id"].endswith("completed")]) == 2
     assert all({"actor", "verb", "object"} <= set(s) for s in statements)
-    assert trainer.on_export_transcript(user, "")[0] == bi("tr_no_session")
+    assert trainer.on_export_transcript(user, "") == {trainer.notice: bi("tr_no_session")}
 
 
 def test_bank_page_validation_stats_search_preview(trainer: TrainerPage) -> None:
     user = _login(trainer)
-    notice, problems, stats = trainer.on_bank_check(user)
-    assert len(problems) == 0 and notice == bi("tr_bank_ok", n=len(trainer.bank.items))
-    assert stats["items"] == len(trainer.bank.items)
-    notice, hits = trainer.on_bank_search(user, "老人摔倒了怎么办", ["stem", "explanation"])
-    assert notice == "" and len(hits) > 0 and set(hits["类型 kind"]) <= {"stem", "explanation"}
-    assert trainer.on_bank_search(user, "   ", [])[0] == bi("tr_empty_query")
+    out = trainer.on_bank_check(user)
+    assert len(out[trainer.problems_table]) == 0 and out[trainer.notice] == bi("tr_bank_ok", n=len(trainer.bank.items))
+    assert out[trainer.stats_json]["items"] == len(trainer.bank.items)
+    out = trainer.on_bank_search(user, "老人摔倒了怎么办", ["stem", "explanation"])
+    hits = out[trainer.hits_table]
+    assert out[trainer.notice] == "" and len(hits) > 0 and set(hits["类型 kind"]) <= {"stem", "explanation"}
+    assert trainer.on_bank_search(user, "   ", []) == {trainer.notice: bi("tr_empty_query")}
     item = next(iter(trainer.bank.items.values()))
-    notice, zh, en, meta = trainer.on_preview(user, item.id)
+    out = trainer.on_preview(user, item.id)
+    zh, en, meta = out[trainer.preview_zh], out[trainer.preview_en], out[trainer.preview_meta]
     assert item.stem.zh in zh and item.stem.en in en and item.explanation.en in en
     assert f"a = {item.irt.a:g}" in meta and item.course_refs[0] in meta
-    unknown = trainer.on_preview(user, "<img src=x>")
-    assert "<img" not in unknown[0] and "&lt;img" in unknown[0]
+    unknown = trainer.on_preview(user, "<img src=x>")[trainer.notice]
+    assert "<img" not in unknown and "&lt;img" in unknown
 
 
 def test_bank_page_reports_problems(ctx: AppContext, tiny_bank_dir: Path) -> None:
     ctx.store.add_trainer("teacher", PASSWORD)
-    trainer = TrainerPage(ctx)
+    trainer = built(ctx)
     user = _login(trainer)
     (tiny_bank_dir / "items" / "cleaning.yaml").write_text("items:\n  - id: bad\n", encoding="utf-8")
     ctx.bank.root = tiny_bank_dir  # type: ignore[misc]
-    notice, problems, _stats = trainer.on_bank_check(user)
-    assert len(problems) > 0 and notice == bi("tr_bank_problems", n=len(problems))
+    out = trainer.on_bank_check(user)
+    problems = out[trainer.problems_table]
+    assert len(problems) > 0 and out[trainer.notice] == bi("tr_bank_problems", n=len(problems))
     assert "items/cleaning.yaml" in set(problems["文件 file"])
 
 
 def test_search_says_loading_while_the_index_is_not_ready(trainer: TrainerPage, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from assessor.ui import trainer as module
-
     user = _login(trainer)
     release = threading.Event()
     monkeypatch.setattr(trainer.ctx.models, "index", lambda: release.wait(5))
-    monkeypatch.setattr(module, "MODEL_WAIT_SECONDS", 0.1)
+    trainer.model_wait = 0.1
     try:
-        assert trainer.on_bank_search(user, "摔倒", ["stem"])[0] == bi("tr_models_loading")
+        assert trainer.on_bank_search(user, "摔倒", ["stem"]) == {trainer.notice: bi("tr_models_loading")}
     finally:
         release.set()
 

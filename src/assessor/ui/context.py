@@ -29,6 +29,21 @@ class AppContext:
     assessment: Assessment
     browser_secret: str
 
+    @property
+    def files_dir(self) -> Path:
+        """Where the app keeps the files it serves (reports, exports): `DATA_DIR/cache/files`."""
+        return Path(self.settings.data_dir) / "cache" / "files"
+
+    @property
+    def report_dir(self) -> Path:
+        """Workers' PDF reports, one per session, language and report version."""
+        return self.files_dir / "reports"
+
+    @property
+    def export_dir(self) -> Path:
+        """Trainers' exports (removed after an hour)."""
+        return self.files_dir / "exports"
+
     @classmethod
     def create(cls, settings: Settings | None = None, *, bank: Bank | None = None, store: Store | None = None,
                models: Models | None = None, config: EngineConfig | None = None,

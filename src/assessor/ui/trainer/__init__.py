@@ -1,0 +1,17 @@
+"""The trainer pages: login, sessions with transcripts, cohort statistics, exports and the question bank.
+
+    auth.py      login lock, account lookup, the centre scope passed to every step
+    tables.py    the tables as data frames, the filter panel as a SessionFilter
+    plots.py     ability path and cohort distribution charts
+    preview.py   one bank item with its key, rubric and parameters
+    exports.py   CSV, PDF and xAPI files for every session of a filter
+    waiting.py   waiting (briefly) for a model that is still loading
+    layout.py    the components and each event's outputs
+    page.py      the handlers (`{component: update}`) and their wiring
+"""
+
+from assessor.ui.trainer.auth import Problem, Scope
+from assessor.ui.trainer.page import TrainerPage, build_trainer_tab
+from assessor.ui.trainer.tables import make_filter
+
+__all__ = ["Problem", "Scope", "TrainerPage", "build_trainer_tab", "make_filter"]

@@ -1,0 +1,102 @@
+"""The worker tab's data: `Tab` (one browser tab's server-side state) and `WorkerScreen` (everything one render
+needs, as plain data). `render.render(screen, layout)` turns a screen into component updates and reads nothing
+else, so a new way to show a question or a result changes the render alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assessor.views import QuestionView, ResultView
+
+LANGS = ("zh", "en")
+CHOICE_TYPES = ("single_choice", "true_false")
+
+
+def lang_of(value: Any) -> str:
+    """'zh' or 'en' from anything (defaults to Chinese)."""
+    return value if value in LANGS else "zh"
+
+
+@dataclass
+class Tab:
+    """One browser tab's server-side state (a `gr.State`: never sent to the browser)."""
+
+    lang: str = "zh"
+    role: str | None = None
+    session_id: str | None = None
+    resume_code: str | None = None
+    question: QuestionView | None = None
+    result: ResultView | None = None
+    order: list[str] = field(default_factory=list)
+    description: str | None = None
+    suggested_domains: list[str] = field(default_factory=list)
+    pdf_path: str | None = None
+    result_is_new: bool = False
+
+    @property
+    def mode(self) -> str:
+        """"intake" before a session, "quiz" while a question is pending, "result" after the last answer."""
+        if self.session_id is None:
+            return "intake"
+        return "result" if self.result is not None else "quiz"
+
+
+@dataclass
+class Choices:
+    """The intake's choices in the tab's language: (label, value) pairs."""
+
+    roles: list[tuple[str, str]]
+    levels: list[tuple[str, int]]
+    years: list[tuple[str, float]]
+    domains: list[tuple[str, str]]
+
+
+@dataclass
+class WorkerScreen:
+    """What one render shows.
+
+    `tab` is the state after the step (its mode, language, question, tapped order, result and PDF path);
+    `chat` the latest transcript as Chatbot messages (escaped); `radar` the result chart (only when the result is
+    sent); the flags say which parts to send: `labels` every label (the language may have changed),
+    `set_lang` also the language switch itself, `new_question` clears the answer inputs, `send_result` the result
+    panel (it is heavy: only when new or relabelled).
+    """
+
+    tab: Tab
+    choices: Choices
+    notice: str = ""
+    chat: list[dict[str, str]] = field(default_factory=list)
+    radar: Any = None
+    labels: bool = False
+    set_lang: bool = False
+    new_question: bool = False
+    send_result: bool = False
+
+    @property
+    def lang(self) -> str:
+        return self.tab.lang
+
+    @property
+    def mode(self) -> str:
+        return self.tab.mode
+
+
+def screen_summary(tab: Tab, notice: str = "") -> dict[str, Any]:
+    """What the screen shows, as plain data for API clients: mode, notice, the question (no key), the result."""
+    question = tab.question if tab.mode == "quiz" else None
+    result = tab.result if tab.mode == "result" else None
+    return {
+        "mode": tab.mode, "lang": tab.lang, "notice": notice, "session_id": tab.session_id,
+        "resume_code": tab.resume_code,
+        "question": None if question is None else {
+            "item_id": question.item_id, "type": question.type, "stem": question.stem,
+            "options": [text for _oid, text in question.options], "option_ids": [oid for oid, _t in question.options],
+            "order": list(tab.order), "number": question.number, "expected": question.expected,
+            "progress": question.progress},
+        "result": None if result is None else {
+            "ready": result.ready, "n_items": result.n_items, "readiness": result.readiness_text,
+            "domains": [{"domain": r.domain, "band": r.band, "n_items": r.n_items} for r in result.rows],
+            "courses": [c.course_id for c in result.courses], "pdf": tab.pdf_path is not None},
+    }

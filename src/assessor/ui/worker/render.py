@@ -1,0 +1,147 @@
+"""The worker tab's render: `render(screen, c)` → `{component: update}`, a pure function of a `WorkerScreen`
+(`c` is the layout whose components it addresses). It reads no store, no bank and no model.
+
+Only what may have changed is sent: labels only when the language may have changed, the result panel only
+when it is new or relabelled, the answer inputs cleared only for a new question; fewer updates per answer keep
+the server light.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from assessor.i18n import t
+from assessor.ui.text import plain, safe_markdown
+from assessor.ui.worker.layout import WorkerLayout
+from assessor.ui.worker.model import CHOICE_TYPES, Tab, WorkerScreen, screen_summary
+
+Updates = dict[Any, Any]
+
+
+def render(screen: WorkerScreen, c: WorkerLayout) -> Updates:
+    """Every update for `screen` (the tab state goes back into its `gr.State`)."""
+    tab, mode = screen.tab, screen.mode
+    u: Updates = {
+        c.tab: tab,
+        c.saved: {"lang": tab.lang, "session_id": tab.session_id},
+        c.notice: f"⚠️ {plain(screen.notice)}" if screen.notice else "",
+        c.intake_box: gr.update(visible=mode == "intake"),
+        c.quiz_box: gr.update(visible=mode == "quiz"),
+        c.result_box: gr.update(visible=mode == "result"),
+        c.ask_box: gr.update(visible=mode != "intake"),
+        c.ask_out: gr.update(visible=mode == "result"),  # during the quiz the answers go into the chat
+    }
+    if screen.labels or screen.set_lang:
+        u.update(labels(screen, c))
+    if mode == "intake":
+        u[c.chat] = []
+        u[c.ask_out] = gr.update(value="", visible=False)
+    else:
+        u[c.chat] = screen.chat
+    u.update(question(tab, c, screen.new_question))
+    if screen.send_result or mode != "result":
+        u.update(result(screen, c))
+    u[c.screen] = screen_summary(tab, screen.notice)
+    return u
+
+
+def labels(screen: WorkerScreen, c: WorkerLayout) -> Updates:
+    """Every label and choice list in the screen's language."""
+    lang, tab, choices = screen.lang, screen.tab, screen.choices
+    role_value: dict[str, Any] = {"value": tab.role} if screen.set_lang or tab.mode != "intake" else {}
+    return {
+        c.title: f"# {t('app_title', lang)}",
+        c.lang_radio: gr.update(value=lang, label=t("language", lang)) if screen.set_lang
+        else gr.update(label=t("language", lang)),
+        c.greeting: t("greeting", lang),
+        c.new_title: f"### {t('new_quiz_title', lang)}",
+        c.code_box: gr.update(label=t("ask_code", lang)),
+        c.role_radio: gr.update(label=t("ask_role", lang), choices=choices.roles, **role_value),
+        c.level_radio: gr.update(label=t("ask_level", lang), choices=choices.levels),
+        c.years_box: gr.update(label=t("ask_years", lang), choices=choices.years),
+        c.describe_box: gr.update(label=t("ask_describe", lang)),
+        c.place_btn: gr.update(value=t("place_button", lang)),
+        c.place_domains: gr.update(label=t("place_domains", lang), choices=choices.domains),
+        c.start_btn: gr.update(value=t("start", lang)),
+        c.resume_title: f"### {t('resume_title', lang)}",
+        c.resume_box: gr.update(label=t("resume_code", lang)),
+        c.resume_btn: gr.update(value=t("resume", lang)),
+        c.ask_text: gr.update(label=t("ask_bank", lang)),
+        c.ask_btn: gr.update(value=t("ask_button", lang)),
+        c.dont_btn: gr.update(value=t("dont_understand", lang)),
+        c.read_btn: gr.update(value="🔊 " + t("read_aloud", lang)),
+        c.stop_btn: gr.update(value=t("stop_quiz", lang)),
+        c.retake_btn: gr.update(value=t("retake", lang)),
+    }
+
+
+def option_label(tab: Tab, index: int) -> str:
+    """The text on option button `index`: "2. text" for a choice, "(1) text" for an ordering step already tapped."""
+    question = tab.question
+    if question is None or index >= len(question.options):
+        return ""
+    oid, text = question.options[index]
+    if question.type != "ordering":
+        return f"{index + 1}. {text}"
+    return f"({tab.order.index(oid) + 1}) {text}" if oid in tab.order else text
+
+
+def question(tab: Tab, c: WorkerLayout, new_question: bool) -> Updates:
+    """The question's inputs: option buttons (choice, true/false, ordering), tick boxes (multiple choice), the
+    tapped order, the free-text box, submit, progress and the read-aloud text. Never the key (it is not there)."""
+    shown = tab.question if tab.mode == "quiz" else None
+    lang = tab.lang
+    qtype = shown.type if shown else None
+    options = shown.options if shown else []
+    u: Updates = {}
+    for i, button in enumerate(c.option_btns):
+        visible = qtype in (*CHOICE_TYPES, "ordering") and i < len(options)
+        tapped = visible and qtype == "ordering" and options[i][0] in tab.order
+        u[button] = gr.update(value=option_label(tab, i) if visible else "", visible=visible, interactive=not tapped)
+    checks: dict[str, Any] = {"visible": qtype == "multiple_choice", "label": t("your_answer", lang),
+                              "choices": [(text, oid) for oid, text in options] if qtype == "multiple_choice" else []}
+    if new_question:
+        checks["value"] = []
+    u[c.checks] = gr.update(**checks)
+    texts = dict(options)
+    if qtype == "ordering":
+        order = " → ".join(plain(texts.get(o, o)) for o in tab.order)
+        u[c.order_md] = gr.update(visible=True, value=t("your_order", lang, order=order) if order
+                                  else t("order_empty", lang))
+    else:
+        u[c.order_md] = gr.update(visible=False, value="")
+    u[c.order_reset] = gr.update(visible=qtype == "ordering", value=t("reset_order", lang))
+    open_update: dict[str, Any] = {"visible": qtype == "open_scenario", "label": t("your_answer", lang)}
+    if new_question:
+        open_update["value"] = ""
+    u[c.open_text] = gr.update(**open_update)
+    u[c.submit_btn] = gr.update(visible=qtype in ("multiple_choice", "ordering", "open_scenario"),
+                                value=t("submit", lang))
+    u[c.progress] = safe_markdown(f"**{shown.progress}**") if shown else ""
+    u[c.read_text] = shown.read_aloud_text if shown else ""
+    return u
+
+
+def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
+    """The result panel: the result as Markdown, the radar chart and the PDF download (or emptied)."""
+    tab = screen.tab
+    shown = tab.result if tab.mode == "result" else None
+    if shown is None:
+        return {c.result_md: "", c.radar: None, c.pdf_btn: gr.update(value=None, label=t("download_pdf", tab.lang))}
+    return {
+        c.result_md: safe_markdown(shown.as_markdown()),
+        c.radar: screen.radar,
+        c.pdf_btn: gr.update(value=tab.pdf_path, label=t("download_pdf", tab.lang), visible=tab.pdf_path is not None),
+    }
+
+
+def ask_markdown(answers: list[dict[str, Any]], lang: str) -> str:
+    """Ask-the-bank answers as a list with their sources (escaped)."""
+    if not answers:
+        return t("ask_none", lang)
+    lines = [f"**{t('ask_answers', lang)}**"]
+    lines += [f"- {safe_markdown(a.get('text', ''))} ({safe_markdown(t('ask_source', lang, source=a.get('ref', '')))})"
+              for a in answers]
+    return "\n".join(lines)
