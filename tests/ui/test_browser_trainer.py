@@ -1,89 +1,61 @@
-"""A real browser (playwright + Debian's chromium) as a trainer: log in, open a finished Chinese quiz's
-transcript, save `artifacts/screenshots/trainer_transcript.png`; no request from the page leaves 127.0.0.1.
+"""A real browser (playwright + Debian's chromium) as a trainer on a 1366 px laptop screen: log in, open the
+transcript of a finished Chinese quiz whose free-text answer holds HTML, see every column of the sessions and
+items tables, save `artifacts/screenshots/trainer_transcript.png`; no request from the page leaves 127.0.0.1.
 
-Reuses the worker browser test's `browser_quiz` fixture (a quiz finished in chromium) when that test's flow
-module exists; otherwise launches its own app and finishes a Chinese quiz through the dialogue.
+Reuses the worker browser test's `browser_quiz` fixture (an app with a quiz finished in chromium) and adds, through
+the dialogue, one more finished quiz whose free-text answer is HTML.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
+from assessor.i18n import bi
 from assessor.ui.context import AppContext
-from assessor.ui.trainer import bi
 from tests.helpers import right_response
-from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, chromium_available, make_context
-from tests.ui.test_trainer import launched_app
+from tests.ui.conftest import SCREENSHOTS, BrowserQuiz
 
 pytestmark = pytest.mark.slow
 
 PASSWORD = "trainer-pass-123"
 HTML_ANSWER = "<b>不要扶</b>，马上打120 <img src=x onerror=alert(1)>"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-
-@dataclass
-class Quiz:
-    """A launched app with one finished Chinese quiz, and a browser whose page requests are recorded."""
-
-    url: str
-    ctx: AppContext
-    browser: Any
-    session_id: str
-    worker_code: str
-    requests: list[str] = field(default_factory=list)
-
-    def new_page(self, **kwargs: Any) -> Any:
-        page = self.browser.new_page(**kwargs)
-        page.on("request", lambda request: self.requests.append(request.url))
-        return page
-
-
-def _answer(ctx: AppContext, item_id: str) -> Any:
-    return right_response(ctx.bank.items[item_id], HTML_ANSWER)
+WORKER = "浏览器学员007"
 
 
 def _finish_in_chinese(ctx: AppContext, worker_code: str) -> str:
-    turn = ctx.assessment.start(worker_code, role="housekeeper", level=5, lang="zh", seed=11)
-    while turn.question is not None:
-        turn = ctx.assessment.answer(turn.session_id, turn.question.item_id, _answer(ctx, turn.question.item_id))
-    return turn.session_id
+    """A whole quiz through the dialogue that meets an open scenario (answered with HTML); its session id."""
+    for seed in range(11, 60):
+        turn = ctx.assessment.start(worker_code, role="housekeeper", level=5, lang="zh", seed=seed)
+        saw_open = False
+        while turn.question is not None:
+            item = ctx.bank.items[turn.question.item_id]
+            saw_open |= item.type == "open_scenario"
+            turn = ctx.assessment.answer(turn.session_id, item.id, right_response(item, HTML_ANSWER))
+        if saw_open:
+            return turn.session_id
+    raise AssertionError("no seed met an open scenario")
 
 
-@pytest.fixture(scope="module")
-def quiz(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Quiz]:
-    if not chromium_available():
-        pytest.skip("needs Debian's chromium (/usr/bin/chromium) and the playwright package")
-    if importlib.util.find_spec("tests.ui.browser_flow") is not None:
-        shared = request.getfixturevalue("browser_quiz")
-        yield Quiz(url=shared.url, ctx=shared.ctx, browser=shared.browser, session_id=shared.session_id,
-                   worker_code=shared.worker_code, requests=shared.requests)
-        return
-    from playwright.sync_api import sync_playwright
-
-    ctx = make_context(tmp_path_factory.mktemp("trainer-browser"))
-    session_id = _finish_in_chinese(ctx, "浏览器学员007")
-    with launched_app(ctx) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield Quiz(url=url, ctx=ctx, browser=browser, session_id=session_id, worker_code="浏览器学员007")
-        finally:
-            browser.close()
+def _inside(page: Any, locator: Any, width: int) -> bool:
+    """Whether the element is drawn within the viewport's width (not cut off or scrolled away)."""
+    box = locator.bounding_box()
+    return box is not None and box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
 
 
-def test_trainer_logs_in_and_opens_the_transcript(quiz: Quiz) -> None:
+def test_trainer_logs_in_and_opens_the_transcript(browser_quiz: BrowserQuiz) -> None:
+    quiz = browser_quiz
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     quiz.ctx.store.add_trainer("browser-trainer", PASSWORD)
-    session = quiz.ctx.store.get_session(quiz.session_id)
+    session_id = _finish_in_chinese(quiz.ctx, WORKER)
+    session = quiz.ctx.store.get_session(session_id)
     assert session is not None and session.status == "finished" and session.language == "zh"
     start = len(quiz.requests)
-    page = quiz.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    width = 1366
+    page = quiz.new_page(viewport={"width": width, "height": 768}, locale="zh-CN")
     try:
         page.goto(quiz.url, wait_until="load")
         page.get_by_role("tab", name=bi("tab_trainer")).click()
@@ -104,15 +76,20 @@ def test_trainer_logs_in_and_opens_the_transcript(quiz: Quiz) -> None:
         page.locator("#trainer-path img, #trainer-path svg, #trainer-path canvas").first.wait_for(timeout=20_000)
         assert transcript.locator("[role=gridcell]").filter(has_text="题库 bank").count() > 0
         header = page.locator("#trainer-session-header")
-        assert quiz.worker_code in header.inner_text()
+        assert WORKER in header.inner_text()
         items = page.locator("#trainer-items")
-        responses = quiz.ctx.store.responses(quiz.session_id)
+        responses = quiz.ctx.store.responses(session_id)
         assert items.locator("[role=gridcell]").filter(has_text=responses[0].item_id).count() > 0
         # A worker's HTML is shown as text, never as markup.
+        assert any(r.answer == HTML_ANSWER for r in responses)
         for area in (transcript, items):
             assert area.locator("img[src='x'], b").count() == 0
-        if any(r.answer == HTML_ANSWER for r in responses):
-            assert items.locator("[role=gridcell]").filter(has_text="<b>不要扶</b>").count() > 0
+        assert items.locator("[role=gridcell]").filter(has_text="<b>不要扶</b>").count() > 0
+        # Every column is on screen at 1366 px (the last ones used to be cut off).
+        for area, names in ((table, ("达到 reached", "达标 ready", "题数 items")), (items, ("得分 score", "θ", "SE"))):
+            for name in names:
+                head = area.locator("th, [role=columnheader]").filter(has_text=name).first
+                assert _inside(page, head, width), name
         header.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "trainer_transcript.png"), full_page=True)
     finally:

@@ -18,9 +18,11 @@ def test_models_load_in_the_background_and_answers_do_not_wait_for_the_index(
     bank = load_bank(TINY_BANK)
     models = fast_models(bank)
     release = threading.Event()
+    holding = threading.Event()
 
     def slow_placer() -> object:
         with models._lock:  # what a cold index/placer build looks like: minutes under the lock
+            holding.set()
             release.wait(10)
         return object()
 
@@ -31,7 +33,8 @@ def test_models_load_in_the_background_and_answers_do_not_wait_for_the_index(
     ctx = AppContext.create(load_settings(data_dir=tmp_path), bank=bank, models=models)
     assert time.perf_counter() - began < 5
     try:
-        time.sleep(0.2)  # the background thread now holds the index/placer lock
+        assert holding.wait(10), "the background thread never took the index/placer lock"
+        assert models._lock.locked()
         began = time.perf_counter()
         ctx.models.grader()
         ctx.models.lm()

@@ -1,5 +1,6 @@
 """Offline: a whole session against the launched server (with the real default embedder) makes no network
-connection except to 127.0.0.1 — neither the server, nor Gradio, nor the models, nor gradio_client."""
+connection except to 127.0.0.1 — neither the server, nor Gradio, nor the models, nor gradio_client. The session
+loads the real embedder's weights, so it is marked `model` as well as `slow`."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def outside_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+@pytest.mark.model
 def test_whole_session_makes_no_outside_connection(tmp_path: Path, outside_calls: list[str]) -> None:
     from assessor.bank.load import load_bank
     from assessor.dialogue import Models

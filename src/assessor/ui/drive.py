@@ -39,8 +39,11 @@ class WorkerClient:
 
     def call(self, api_name: str, *args: Any) -> dict[str, Any]:
         """Call one event by its api name and return the screen summary."""
-        outputs = self.client.predict(*args, api_name=api_name)
-        return dict(outputs[self._screen_index[api_name]])
+        return dict(self.call_all(api_name, *args)[self._screen_index[api_name]])
+
+    def call_all(self, api_name: str, *args: Any) -> tuple[Any, ...]:
+        """Call one event by its api name and return every output the browser would receive."""
+        return tuple(self.client.predict(*args, api_name=api_name))
 
     def load(self, saved: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.call("/load", saved or {"lang": "zh", "session_id": None})
