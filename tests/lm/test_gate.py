@@ -50,3 +50,32 @@ def test_ungrounded_unsafe_length_repetition_and_score_claims(gate) -> None:
     assert check(gate, loop, max_chars=1000).reason.startswith("repetition")
     assert check(gate, "You smell gas. You get full marks. What do you do first?").reason.startswith("score_claim")
     assert check(gate, "You smell gas at home and open the window.", must_ask=True).reason.startswith("not_a_question")
+
+
+def test_gate_checks_are_a_registry_run_in_order() -> None:
+    from assessor.lm.gate import GATE_CHECKS, gate_check
+
+    assert list(GATE_CHECKS) == ["length", "repetition", "not_a_question", "language", "unsafe", "score_claim",
+                                 "leak", "ungrounded"]
+    with pytest.raises(ValueError, match="registered twice"):
+        gate_check("leak")(lambda c: None)
+
+
+def test_a_registered_check_takes_part_and_its_reason_is_recorded(hashing, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessor.lm import gate as module
+
+    seen: list[str] = []
+
+    def no_digits(c: module.Candidate) -> str | None:
+        seen.append(c.text)
+        return "digits: no numbers here" if any(ch.isdigit() for ch in c.text) else None
+
+    monkeypatch.setitem(module.GATE_CHECKS, "digits", no_digits)
+    gate = module.Gate(hashing, margin=-1.0)
+    text = "Wash your hands with soap before you cook 2 meals."
+    decision = gate.check(text, lang="en", fallback="authored", sources=[text])
+    assert decision.source == "bank" and decision.reason == "digits: no numbers here"
+    assert decision.text_shown == "authored" and seen == [text]
+    ok = gate.check("Wash your hands with soap before you cook.", lang="en", fallback="authored",
+                    sources=["Wash your hands with soap before you cook."])
+    assert ok.source == "model" and ok.reason == "ok"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.lm.gate import Gate
+from assessor.lm.gate import Gate, GateDecision
 from assessor.lm.hf_local import SMOLLM2_CACHE_NAME, SmolLM2Generator
 from assessor.lm.service import LMService
 from assessor.settings import load_settings
@@ -37,18 +37,32 @@ def test_smollm2_loads_from_the_cache_and_generates(smollm2: SmolLM2Generator) -
     assert len(chunks) >= 2
 
 
-def test_service_with_smollm2_is_always_gated(smollm2: SmolLM2Generator, shipped_bank, e5, tmp_path: Path) -> None:
+def test_service_with_smollm2_is_always_gated(smollm2: SmolLM2Generator, shipped_bank, e5, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings(data_dir=tmp_path)
     service = LMService(settings, generator=smollm2, embedder=e5)
+    gated: list[tuple[str | None, GateDecision]] = []
+    check = service.gate.check
+
+    def spy(candidate: str | None, **kwargs: object) -> GateDecision:
+        decision = check(candidate, **kwargs)  # type: ignore[arg-type]
+        gated.append((candidate, decision))
+        return decision
+
+    monkeypatch.setattr(service.gate, "check", spy)
     item = shipped_bank.items["saf-0005"]
     zh = service.rephrase(item, "zh")
     assert zh.source == "bank" and zh.text_shown == item.stem.zh  # SmolLM2 does not write Chinese
-    for decision in (service.rephrase(item, "en"), service.feedback(item, "en", False, "扶起来")):
-        assert decision.source in ("model", "bank")
-        if decision.source == "bank":
-            assert decision.reason != "ok" and decision.text_shown
+    assert zh.reason.startswith("model does not write") and gated == []  # nothing generated, nothing gated
+    decisions = [service.rephrase(item, "en"), service.feedback(item, "en", False, "扶起来")]
+    assert len(gated) == len(decisions)  # every generated text went through the gate
+    for decision, (candidate, verdict) in zip(decisions, gated, strict=True):
+        assert candidate and decision.model_text == candidate  # the model wrote something
+        assert decision == verdict  # what is shown is exactly the gate's decision
+        if decision.reason == "ok":
+            assert decision.source == "model" and decision.text_shown == candidate.strip()
         else:
-            assert decision.reason == "ok" and decision.text_shown == decision.model_text
+            assert decision.source == "bank" and decision.text_shown != candidate
 
 
 def test_gate_with_e5_rejects_leak_language_and_ungrounded(e5, shipped_bank) -> None:

@@ -1,6 +1,7 @@
 """The gate: every generated text is checked before anyone sees it; on failure the authored text is shown.
 
-Checks, in order (the first failure is the recorded reason):
+Checks, in order (the first failure is the recorded reason); each is a small function registered with
+`@gate_check(name)` in `GATE_CHECKS`, so a new check is one function, not another branch:
 1. ``empty`` / ``length``: within the task's character bounds; ``repetition``: no looping output (a sentence
    said twice, or under 60% distinct word/character trigrams); ``not_a_question`` for a rephrased question.
 2. ``language``: the detected language (zh/en) is the session's.
@@ -17,7 +18,7 @@ Checks, in order (the first failure is the recorded reason):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -100,67 +101,151 @@ def _contains_phrase(text: str, phrase: str) -> bool:
     return phrase in normalise_text(text).lower()
 
 
+@dataclass
+class Candidate:
+    """One generated text being checked, with what the checks compare it against.
+
+    `vector` (its passage embedding) is computed once, by the first check that needs it; `checks` collects the
+    figures every check measured (kept in the decision for the transcript)."""
+
+    gate: Gate
+    text: str
+    lang: str
+    sources: Sequence[str]
+    forbidden: Sequence[str] = ()
+    distractors: Sequence[str] = ()
+    forbidden_keywords: Sequence[str] = ()
+    before_answer: bool = False
+    min_chars: int = 8
+    max_chars: int = 400
+    worker_facing: bool = True
+    must_ask: bool = False
+    margin: float | None = None
+    checks: dict[str, float | bool | str] = field(default_factory=dict)
+    _vector: np.ndarray | None = None
+
+    @property
+    def vector(self) -> np.ndarray:
+        if self._vector is None:
+            self._vector = self.gate.embedder.encode_passages([self.text])[0]
+        return self._vector
+
+
+# A check returns the rejection reason ("name: why") or None when the text passes it.
+GateCheck = Callable[[Candidate], str | None]
+GATE_CHECKS: dict[str, GateCheck] = {}
+
+
+def gate_check(name: str) -> Callable[[GateCheck], GateCheck]:
+    """Register a check under `name`; checks run in the order they are registered, the first failure decides."""
+
+    def register(check: GateCheck) -> GateCheck:
+        if name in GATE_CHECKS:
+            raise ValueError(f"gate check {name!r} is registered twice")
+        GATE_CHECKS[name] = check
+        return check
+
+    return register
+
+
+@gate_check("length")
+def _check_length(c: Candidate) -> str | None:
+    c.checks["chars"] = len(c.text)
+    if not c.min_chars <= len(c.text) <= c.max_chars:
+        return f"length: {len(c.text)} characters, allowed {c.min_chars}-{c.max_chars}"
+    return None
+
+
+@gate_check("repetition")
+def _check_repetition(c: Candidate) -> str | None:
+    return "repetition: the text loops" if _repetitive(c.text) else None
+
+
+@gate_check("not_a_question")
+def _check_asks(c: Candidate) -> str | None:
+    if c.must_ask and not _asks(c.text):
+        return "not_a_question: a rephrased question must still ask something"
+    return None
+
+
+@gate_check("language")
+def _check_language(c: Candidate) -> str | None:
+    detected = detect_lang(c.text)
+    c.checks["lang"] = detected or "none"
+    return None if detected == c.lang else f"language: expected {c.lang}, got {detected}"
+
+
+@gate_check("unsafe")
+def _check_unsafe(c: Candidate) -> str | None:
+    return "unsafe: blocked word" if UNSAFE.search(c.text) else None
+
+
+@gate_check("score_claim")
+def _check_score_claim(c: Candidate) -> str | None:
+    return "score_claim: talks about marks" if c.worker_facing and SCORE_CLAIM.search(c.text) else None
+
+
+@gate_check("leak")
+def _check_leak(c: Candidate) -> str | None:
+    if not c.before_answer:
+        return None
+    if KEY_LETTER.search(c.text):
+        return "leak: names the answer"
+    if any(_contains_phrase(c.text, phrase) for phrase in c.forbidden):
+        return "leak: contains the answer text"
+    keyword = find_keyword(normalise_text(c.text).lower(), [k for k in c.forbidden_keywords if len(k) >= 2])
+    if keyword:
+        c.checks["keyword"] = keyword
+        return "leak: uses a rubric keyword"
+    if c.forbidden and c.distractors:
+        embedder = c.gate.embedder
+        key_sim = float(cosine(embedder.encode_passages(list(c.forbidden)), c.vector).max())
+        other_sim = float(cosine(embedder.encode_passages(list(c.distractors)), c.vector).max())
+        c.checks["key_vs_distractor"] = round(key_sim - other_sim, 4)
+        if key_sim - other_sim >= c.gate.leak_margin:
+            return "leak: leans towards the correct option"
+    return None
+
+
+@gate_check("ungrounded")
+def _check_grounded(c: Candidate) -> str | None:
+    if not c.sources:
+        return None
+    source_sim = float(cosine(c.gate.embedder.encode_passages(list(c.sources)), c.vector).max())
+    baseline = float(cosine(c.gate.anchors, c.vector).max())
+    c.checks["grounding"] = round(source_sim - baseline, 4)
+    need = max(c.gate.margin, c.margin or 0.0)
+    if source_sim - baseline < need:
+        return f"ungrounded: similarity margin {source_sim - baseline:.3f} < {need}"
+    return None
+
+
 class Gate:
-    """Checks candidate texts with one embedder (for grounding and the leak-by-similarity check)."""
+    """Runs the registered checks (`GATE_CHECKS`, in order) on candidate texts with one embedder (for grounding
+    and the leak-by-similarity check)."""
 
     def __init__(self, embedder: Embedder, margin: float = 0.02, leak_margin: float = 0.03) -> None:
         self.embedder = embedder
         self.margin = margin
         self.leak_margin = leak_margin
-        self._anchors = embedder.encode_passages(list(ANCHORS))
+        self.anchors = embedder.encode_passages(list(ANCHORS))
 
     def check(self, candidate: str | None, *, lang: str, fallback: str, sources: Sequence[str], use: str = "",
               forbidden: Sequence[str] = (), distractors: Sequence[str] = (), before_answer: bool = False,
               min_chars: int = 8, max_chars: int = 400, worker_facing: bool = True, must_ask: bool = False,
               margin: float | None = None, forbidden_keywords: Sequence[str] = ()) -> GateDecision:
         """The decision for one generated text; `fallback` (authored text) is shown when any check fails."""
-        checks: dict[str, float | bool | str] = {}
-
-        def reject(reason: str) -> GateDecision:
-            return GateDecision(fallback, "bank", reason, use, lang, candidate, checks)
-
         text = (candidate or "").strip()
         if not text:
-            return reject("empty")
-        checks["chars"] = len(text)
-        if not min_chars <= len(text) <= max_chars:
-            return reject(f"length: {len(text)} characters, allowed {min_chars}-{max_chars}")
-        if _repetitive(text):
-            return reject("repetition: the text loops")
-        if must_ask and not _asks(text):
-            return reject("not_a_question: a rephrased question must still ask something")
-        detected = detect_lang(text)
-        checks["lang"] = detected or "none"
-        if detected != lang:
-            return reject(f"language: expected {lang}, got {detected}")
-        if UNSAFE.search(text):
-            return reject("unsafe: blocked word")
-        if worker_facing and SCORE_CLAIM.search(text):
-            return reject("score_claim: talks about marks")
-        vec = self.embedder.encode_passages([text])[0]
-        if before_answer:
-            if KEY_LETTER.search(text):
-                return reject("leak: names the answer")
-            if any(_contains_phrase(text, phrase) for phrase in forbidden):
-                return reject("leak: contains the answer text")
-            keyword = find_keyword(normalise_text(text).lower(), [k for k in forbidden_keywords if len(k) >= 2])
-            if keyword:
-                checks["keyword"] = keyword
-                return reject("leak: uses a rubric keyword")
-            if forbidden and distractors:
-                key_sim = float(cosine(self.embedder.encode_passages(list(forbidden)), vec).max())
-                other_sim = float(cosine(self.embedder.encode_passages(list(distractors)), vec).max())
-                checks["key_vs_distractor"] = round(key_sim - other_sim, 4)
-                if key_sim - other_sim >= self.leak_margin:
-                    return reject("leak: leans towards the correct option")
-        if sources:
-            source_sim = float(cosine(self.embedder.encode_passages(list(sources)), vec).max())
-            baseline = float(cosine(self._anchors, vec).max())
-            checks["grounding"] = round(source_sim - baseline, 4)
-            need = max(self.margin, margin or 0.0)
-            if source_sim - baseline < need:
-                return reject(f"ungrounded: similarity margin {source_sim - baseline:.3f} < {need}")
-        return GateDecision(text, "model", "ok", use, lang, candidate, checks)
+            return GateDecision(fallback, "bank", "empty", use, lang, candidate, {})
+        c = Candidate(self, text, lang, sources, forbidden=forbidden, distractors=distractors,
+                      forbidden_keywords=forbidden_keywords, before_answer=before_answer, min_chars=min_chars,
+                      max_chars=max_chars, worker_facing=worker_facing, must_ask=must_ask, margin=margin)
+        for check in GATE_CHECKS.values():
+            reason = check(c)
+            if reason is not None:
+                return GateDecision(fallback, "bank", reason, use, lang, candidate, c.checks)
+        return GateDecision(text, "model", "ok", use, lang, candidate, c.checks)
 
 
 def bank_decision(fallback: str, reason: str, use: str, lang: str) -> GateDecision:
