@@ -12,6 +12,9 @@ from assessor.i18n import t
 
 @dataclass
 class QuestionView:
+    """The pending question in one language: stem, options as (id, text) pairs in the bank's order, the
+    instruction for its type and the progress line. Never the key or the explanation."""
+
     session_id: str
     resume_code: str
     item_id: str
@@ -45,6 +48,9 @@ class QuestionView:
 
 @dataclass
 class FeedbackView:
+    """After an answer: the verdict, the authored lines (right answer, rubric points, explanation) and, when a
+    model text passed the gate, a personal line (`personal_source` says which)."""
+
     item_id: str
     verdict: str
     correct: bool
@@ -63,6 +69,8 @@ class FeedbackView:
 
 @dataclass
 class DomainRow:
+    """One skill area of the result: ability θ ± SE, items answered, and the band in words."""
+
     domain: str
     name: str
     theta: float
@@ -76,6 +84,8 @@ class DomainRow:
 
 @dataclass
 class CourseView:
+    """A recommended course in one language, with the reason it is recommended."""
+
     course_id: str
     title: str
     level: int
@@ -87,6 +97,8 @@ class CourseView:
 
 @dataclass
 class ResultView:
+    """The finished session in one language: readiness, one row per area (weakest first), courses, summary."""
+
     session_id: str
     resume_code: str
     lang: str
