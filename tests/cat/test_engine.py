@@ -112,7 +112,7 @@ def test_time_budget(small_bank):
     state = engine.start_session(small_bank, "housekeeper", 4, config=cfg)
     while (outcome := _answer(small_bank, state, rng)) is not None:
         state = outcome.state
-    assert state.n_items == 3 and state.stop_reason == "time_budget"
+    assert state.n_items == 3 and state.stop_reason == "time"
 
 
 def test_finish_early(small_bank):
@@ -120,4 +120,5 @@ def test_finish_early(small_bank):
     engine.next_item(small_bank, state)
     done = engine.finish(state)
     assert engine.next_item(small_bank, done) is None and engine.is_finished(small_bank, done)
-    assert engine.results(small_bank, done).stop_reason == "ended_by_worker"
+    res = engine.results(small_bank, done)
+    assert res.stop_reason == "worker_stopped" and res.stop_code == "worker_stopped" and res.expected_remaining == 0

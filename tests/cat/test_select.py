@@ -1,6 +1,7 @@
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from assessor.cat import engine, select
 from assessor.cat.simulate import draw_category, synthesize_response
@@ -34,29 +35,54 @@ def test_blueprint_min_and_max_per_domain(small_bank):
     assert set(r.domain for r in state.responses) <= set(state.domains)
 
 
+def _choice(shares, counts, theta, se, *, decided=(), mins=None, maxs=None, info=None, rho=0.0, balance=1.0):
+    doms = list(shares)
+    n = len(doms)
+    cov = np.array([[se[a] * se[b] * (1.0 if a == b else rho) for b in doms] for a in doms])
+    return select.DomainChoice(
+        domains=doms, shares=shares, counts=counts, theta=theta, se=se, cov=cov, cut=0.0, available=set(doms),
+        decided=set(decided), min_per_domain=mins or dict.fromkeys(doms, 0), max_per_domain=maxs or dict.fromkeys(doms, 10),
+        info=info or dict.fromkeys(doms, 0.5), balance_weight=balance,
+    ) if n else None
+
+
 def test_content_balance_follows_shares_when_nothing_is_decided():
     shares = {"a": 0.5, "b": 0.3, "c": 0.2}
     counts = {"a": 0, "b": 0, "c": 0}
     theta = dict.fromkeys(shares, 0.0)
     se = dict.fromkeys(shares, 1.0)
-    picks = []
     for _ in range(10):
-        d = select.choose_domain(
-            list(shares), shares, counts, theta, se, 0.0, available=set(shares), decided=set(),
-            min_per_domain=dict.fromkeys(shares, 0), max_per_domain=dict.fromkeys(shares, 10), balance_weight=1.0,
-        )
+        d = select.select_domain_priority(_choice(shares, counts, theta, se))
         counts[d] += 1
-        picks.append(d)
     assert counts == {"a": 5, "b": 3, "c": 2}
 
 
 def test_undecided_domain_is_preferred():
     shares = {"a": 0.5, "b": 0.5}
-    d = select.choose_domain(
-        ["a", "b"], shares, {"a": 3, "b": 3}, {"a": 2.0, "b": 0.1}, {"a": 0.4, "b": 0.4}, 0.0,
-        available={"a", "b"}, decided={"a"}, min_per_domain={"a": 2, "b": 2}, max_per_domain={"a": 9, "b": 9},
-    )
-    assert d == "b"
+    c = _choice(shares, {"a": 3, "b": 3}, {"a": 2.0, "b": 0.1}, {"a": 0.4, "b": 0.4}, decided={"a"},
+                mins={"a": 2, "b": 2}, balance=0.1)
+    assert select.select_domain_priority(c) == "b"
+    assert select.select_domain_posterior(c) == "b"
+
+
+def test_posterior_selector_prefers_the_area_near_the_cut_and_short_areas_first():
+    shares = {"a": 0.5, "b": 0.5}
+    far_a = _choice(shares, {"a": 3, "b": 3}, {"a": 2.5, "b": 0.1}, {"a": 0.5, "b": 0.5}, rho=0.5)
+    assert select.select_domain_posterior(far_a) == "b"
+    far_b = _choice(shares, {"a": 3, "b": 3}, {"a": 0.1, "b": 2.5}, {"a": 0.5, "b": 0.5}, rho=0.5)
+    assert select.select_domain_posterior(far_b) == "a"
+    short = _choice(shares, {"a": 3, "b": 1}, {"a": 0.1, "b": 2.5}, {"a": 0.5, "b": 0.5}, mins={"a": 3, "b": 3})
+    assert select.select_domain_posterior(short) == "b"
+
+
+def test_preposterior_gain_grows_with_information_and_is_zero_without():
+    cov = np.array([[0.25, 0.1], [0.1, 0.25]])
+    se = np.sqrt(np.diag(cov))
+    delta = np.array([0.1, 0.1])
+    w = np.array([0.5, 0.5])
+    small = select.preposterior_gain(cov, se, delta, w, np.array([0.2, 0.0]))
+    big = select.preposterior_gain(cov, se, delta, w, np.array([1.0, 0.0]))
+    assert small[1] == 0.0 and 0 < small[0] < big[0]
 
 
 def test_recently_seen_items_are_excluded(small_bank):
@@ -126,11 +152,8 @@ def test_items_at_the_exposure_cap_rest(small_bank):
     assert engine.next_item(small_bank, capped).id != top
 
 
-def test_composite_gain_can_redirect_the_domain():
-    shares = {"a": 0.5, "b": 0.5}
-    kwargs = dict(available={"a", "b"}, decided=set(), min_per_domain={"a": 0, "b": 0}, max_per_domain={"a": 9, "b": 9})
-    base = select.choose_domain(["a", "b"], shares, {"a": 2, "b": 2}, {"a": 0.0, "b": 0.0}, {"a": 0.5, "b": 0.5}, 0.0, **kwargs)
-    assert base == "a"  # tie broken by order
-    steered = select.choose_domain(["a", "b"], shares, {"a": 2, "b": 2}, {"a": 0.0, "b": 0.0}, {"a": 0.5, "b": 0.5}, 0.0,
-                                   composite_gain={"b": 0.3}, **kwargs)
-    assert steered == "b"
+def test_registries_reject_unknown_names(small_bank):
+    arrays = select.bank_arrays(small_bank)
+    with pytest.raises(ValueError, match="unknown exposure method"):
+        select.choose_item(arrays, arrays.active_by_domain["cleaning"], 0.0, np.random.default_rng(0), method="nope")
+    assert set(select.DOMAIN_SELECTORS) == {"posterior", "priority"}

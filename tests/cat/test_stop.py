@@ -31,8 +31,8 @@ def _reason(**kw):
 def test_stop_reasons_in_order():
     assert _reason() is None
     assert _reason(n_total=30) == "max_items"
-    assert _reason(elapsed_seconds=601) == "time_budget"
+    assert _reason(elapsed_seconds=601) == "time"
     assert _reason(items_left=False) == "bank_exhausted"
-    assert _reason(all_satisfied=True, composite_decided=True) == "classified"
+    assert _reason(all_satisfied=True, composite_decided=True) == "decided"
     assert _reason(all_satisfied=True, composite_decided=True, n_total=5) is None
     assert _reason(all_precise=True) == "precision"

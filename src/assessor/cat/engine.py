@@ -24,8 +24,8 @@ from scipy.special import ndtr
 
 from assessor.bank.load import Bank
 from assessor.bank.schema import ITEM_TYPES, Item
-from assessor.cat import select, stop
-from assessor.cat.estimate import Estimate, Observation, estimate
+from assessor.cat import claims, personfit, select, stop
+from assessor.cat.estimate import Estimate, Observation, estimate, own_posteriors
 from assessor.cat.prior import Prior, make_prior
 from assessor.cat.scoring import Score, score_response
 
@@ -40,9 +40,10 @@ class EngineError(ValueError):
 class EngineConfig(BaseModel):
     """Engine settings; stored in every session so a resumed session runs under the same rules.
 
-    Defaults were tuned with bench/simulate_roles.py on the shipped bank (role blueprints at level 4):
-    randomesque 3 under the exposure cap 0.25, priority-index balance weight 0.05, at most
-    2 × share × max_items items per domain, 90 % confidence-interval classification, 30 items at most.
+    Defaults were tuned with bench/simulate_roles.py on the shipped bank (role blueprints at levels 5, 4, 3):
+    domain choice on the joint posterior (`domain_selector="posterior"`), randomesque 3 under the exposure
+    cap 0.25, at most 2 × share × max_items items per domain, the area rule of stop.py (k own answers from
+    the blueprint, `p_area`, `p_overall`, `accuracy_target`), 30 items at most.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -69,6 +70,17 @@ class EngineConfig(BaseModel):
     pilot_rate: float = 0.1
     max_pilot: int = 2
     time_budget_seconds: float | None = 3600.0
+    domain_selector: Literal["posterior", "priority"] = "posterior"
+    readiness_weight: float = 1.0
+    p_area: float = 0.9
+    p_overall: float = 0.95
+    accuracy_target: float = 0.88
+    info_per_item: float = 0.35
+    composite_info_per_item: float = 0.6
+    area_info_per_item: float = 0.175
+    min_gain_per_item: float = 0.005
+    focus_share_factor: float = 1.5
+    close_call_min_items: int = 12
 
 
 class ItemParams(BaseModel):
@@ -129,6 +141,11 @@ class SessionState(BaseModel):
     cov: list[list[float]]
     finished: bool = False
     stop_reason: str | None = None
+    own_evidence_k: int = 3
+    max_open_share: float = 1.0
+    gentle_start: int = 0
+    focus: list[str] = Field(default_factory=list)
+
     def exposure_array(self, arrays: select.BankArrays) -> np.ndarray:
         """`exposure` as an array aligned with the bank arrays (cached: the engine never mutates the dict)."""
         key = (id(arrays), id(self.exposure))
@@ -203,6 +220,8 @@ class AnswerOutcome(BaseModel):
     se: dict[str, float]
     finished: bool
     state: SessionState
+    expected_remaining: int = 0
+    stop_reason: str | None = None
 
 
 class Evidence(BaseModel):
@@ -220,6 +239,11 @@ class Evidence(BaseModel):
 
 
 class DomainResult(BaseModel):
+    """One area. `n_items` counts its own scored answers; with fewer than `k_needed` the area is not
+    measured enough: `band_shown` and `label` are None (show 还没测够 / not measured enough). `band` and
+    `band_confidence` are the raw estimate's (kept for older readers); `direction`, `claim_probability`
+    and `label` are the calibrated claim (claims.py) to show."""
+
     domain: str
     share: float
     theta: float
@@ -232,9 +256,21 @@ class DomainResult(BaseModel):
     decided: bool
     level_shown: int | None
     evidence: list[Evidence] = Field(default_factory=list)
+    n_wrong: int = 0
+    k_needed: int = 3
+    measured_enough: bool = True
+    band_shown: Band | None = None
+    direction: claims.Direction = "reached"
+    claim_probability: float = 0.5
+    label: claims.Label | None = None
+    own_contradicts: bool = False
+    p_own: float = 0.5
 
 
 class OverallResult(BaseModel):
+    """Readiness for the target level on the blueprint composite; `label` the calibrated word of the claim
+    (None when some area is not measured enough: `not_measured` names them)."""
+
     theta: float
     se: float
     ready: bool
@@ -244,6 +280,21 @@ class OverallResult(BaseModel):
     band: Band
     band_confidence: float
     level_shown: int | None
+    direction: claims.Direction = "reached"
+    claim_probability: float = 0.5
+    label: claims.Label | None = None
+    not_measured: list[str] = Field(default_factory=list)
+
+
+class AberranceResult(BaseModel):
+    """Person fit and answer times (personfit.py): `flagged` → show 结果可能不可靠 / results may be unreliable."""
+
+    flagged: bool = False
+    reasons: list[str] = Field(default_factory=list)
+    lz_star: float | None = None
+    chance_z: float | None = None
+    fast_share: float = 0.0
+    median_seconds: float | None = None
 
 
 class SessionResults(BaseModel):
@@ -258,6 +309,9 @@ class SessionResults(BaseModel):
     elapsed_seconds: float
     domains: list[DomainResult]
     overall: OverallResult
+    stop_code: str | None = None
+    expected_remaining: int = 0
+    aberrance: AberranceResult = Field(default_factory=AberranceResult)
 
     def weakest_first(self) -> list[DomainResult]:
         return sorted(self.domains, key=lambda d: (d.theta - self.cut_score, d.domain))
@@ -276,11 +330,14 @@ def start_session(
     seen_item_ids: Any = (),
     seed: int = 0,
     exposure_rates: dict[str, float] | None = None,
+    focus_domains: Any = (),
 ) -> SessionState:
     """A fresh session for `role` at target `level`; `prior_shift` moves the prior mean (placement,
     experience: see prior.experience_shift); `seen_item_ids` are never shown (recent sessions);
     `exposure_rates` (item → share of recent sessions that showed it, see select.exposure_rates) turns
-    on the exposure cap `config.max_exposure`. Only the role's items are kept in the state."""
+    on the exposure cap `config.max_exposure`; `focus_domains` (areas the worker ticked) get their
+    blueprint share × `config.focus_share_factor` (renormalised) and one more own answer than k.
+    Only the role's items are kept in the state."""
     cfg = config or EngineConfig()
     role_obj = bank.roles.get(role)
     if role_obj is None:
@@ -289,6 +346,9 @@ def start_session(
     if blueprint is None:
         raise EngineError(f"role '{role}' has no level {level} (levels: {sorted(role_obj.levels)})")
     weights = {d: float(w) for d, w in blueprint.weights.items() if w > 0}
+    focus = [d for d in weights if d in set(focus_domains)]
+    for d in focus:
+        weights[d] *= cfg.focus_share_factor
     total = sum(weights.values())
     domains = list(weights)
     shares = {d: w / total for d, w in weights.items()}
@@ -315,22 +375,59 @@ def start_session(
         theta=theta0,
         se=se0,
         cov=prior.cov.tolist(),
+        own_evidence_k=blueprint.own_evidence_k,
+        max_open_share=blueprint.max_open_share,
+        gentle_start=blueprint.gentle_start,
+        focus=focus,
     )
 
 
+def _k(state: SessionState) -> dict[str, int]:
+    """Own answers each area needs before it is measured enough (one more for ticked areas)."""
+    return {d: state.own_evidence_k + (1 if d in state.focus else 0) for d in state.domains}
+
+
+def _p_own(state: SessionState) -> dict[str, float]:
+    """P(θ_d ≥ cut) from each area's own answers alone under a neutral prior centred on the cut
+    (estimate.own_posteriors)."""
+    mean, sd = own_posteriors(state.prior, observations(state), center=state.cut_score)
+    return {d: claims.p_reached(float(m), float(s), state.cut_score) for d, m, s in zip(state.domains, mean, sd, strict=True)}
+
+
+def _contradicted(state: SessionState) -> set[str]:
+    """Areas with own answers whose shared-strength estimate says reached while their own answers say not."""
+    counts, own = state.counts(), _p_own(state)
+    return {
+        d for d in state.domains
+        if counts[d] > 0 and claims.own_contradicts(claims.p_reached(state.theta[d], state.se[d], state.cut_score), own[d])
+    }
+
+
 def _limits(state: SessionState) -> tuple[dict[str, int], dict[str, int]]:
+    """Minimum and maximum own answers per area: the minimum is k (the config's minimum if larger), and one
+    more than now for an area whose own answers contradict its estimate; the maximum is
+    ⌈factor · share · max_items⌉, at least k + 3."""
     cfg = state.config
-    mins = dict.fromkeys(state.domains, cfg.min_per_domain)
+    k = _k(state)
     maxs = stop.per_domain_limits(state.shares, cfg.max_items, cfg.min_per_domain, cfg.max_per_domain_factor)
+    maxs = {d: max(maxs[d], k[d] + 3) for d in state.domains}
+    mins = {d: max(cfg.min_per_domain, k[d]) for d in state.domains}
+    counts = state.counts()
+    for d in _contradicted(state):
+        mins[d] = min(max(mins[d], counts[d] + 1), maxs[d])
     return mins, maxs
 
 
 def _candidates(bank: Bank, state: SessionState) -> dict[str, np.ndarray]:
-    """Active items per role domain not yet given in this session nor seen recently (seen items come
-    back only if a domain would otherwise be empty)."""
+    """Active items per role domain not yet given in this session, not of a `same_fact` group already
+    asked, nor seen recently (seen items come back only if a domain would otherwise be empty)."""
     arrays = select.bank_arrays(bank)
     given = np.zeros(len(arrays.ids), dtype=bool)
     given[[arrays.index[r.item_id] for r in state.responses if r.item_id in arrays.index]] = True
+    groups = {arrays.fact_group[arrays.index[r.item_id]] for r in state.responses if r.item_id in arrays.index}
+    groups.discard(None)
+    if groups:
+        given |= np.array([g in groups for g in arrays.fact_group], dtype=bool)
     blocked = given.copy()
     blocked[[arrays.index[i] for i in state.seen_item_ids if i in arrays.index]] = True
     out: dict[str, np.ndarray] = {}
@@ -346,28 +443,99 @@ def _candidates(bank: Bank, state: SessionState) -> dict[str, np.ndarray]:
     return out
 
 
+def _areas_done(state: SessionState, available: set[str]) -> dict[str, bool]:
+    """The area rule of stop.py per area; an area with no item left counts as done."""
+    cfg = state.config
+    _, maxs = _limits(state)
+    k, counts, contradicted = _k(state), state.counts(), _contradicted(state)
+    out = {}
+    for d in state.domains:
+        p = claims.p_reached(state.theta[d], state.se[d], state.cut_score)
+        out[d] = d not in available or stop.area_done(
+            counts[d], maxs[d], p, k=k[d], p_area=cfg.p_area, contradicts=d in contradicted,
+        )
+    return out
+
+
+def _session_decided(state: SessionState, available: set[str]) -> bool:
+    """Every area with items left has k own answers, the readiness claim reaches p_overall, and every area
+    is done or the mean area claim probability reaches `accuracy_target` (stop.py)."""
+    cfg = state.config
+    mins, _ = _limits(state)
+    counts = state.counts()
+    if any(counts[d] < mins[d] for d in state.domains if d in available):
+        return False
+    comp, comp_se = state.composite()
+    if max(claims.p_reached(comp, comp_se, state.cut_score), 1 - claims.p_reached(comp, comp_se, state.cut_score)) < cfg.p_overall:
+        return False
+    done = _areas_done(state, available)
+    if all(done.values()):
+        return True
+    probs = [claims.claim(claims.p_reached(state.theta[d], state.se[d], state.cut_score)).probability for d in state.domains]
+    return float(np.mean(probs)) >= cfg.accuracy_target
+
+
+def _close_call(state: SessionState, available: set[str]) -> bool:
+    """After `min_items`, with k own answers in every area that has items left: more items are not worth
+    the worker's time (stop.worth_continuing is False: the expected drop in misclassification per item is
+    below `min_gain_per_item`) — the worker is close to the line in what is still undecided."""
+    cfg = state.config
+    if state.n_items < max(cfg.min_items, cfg.close_call_min_items):
+        return False
+    mins, _ = _limits(state)
+    counts = state.counts()
+    if any(counts[d] < mins[d] for d in state.domains if d in available):
+        return False
+    comp, comp_se = state.composite()
+    return not stop.worth_continuing(
+        [state.theta[d] - state.cut_score for d in state.domains], [state.se[d] for d in state.domains],
+        comp - state.cut_score, comp_se, cfg.max_items - state.n_items,
+        area_gain_per_item=cfg.area_info_per_item, composite_gain_per_item=cfg.composite_info_per_item,
+        min_gain_per_item=cfg.min_gain_per_item,
+    )
+
+
 def _stop_reason(bank: Bank, state: SessionState, candidates: dict[str, np.ndarray] | None = None) -> str | None:
     cfg = state.config
-    mins, maxs = _limits(state)
+    _, maxs = _limits(state)
     counts = state.counts()
     cands = _candidates(bank, state) if candidates is None else candidates
-    items_left = any(counts.get(d, 0) < maxs[d] for d in cands)
-    satisfied = stop.satisfied_domains(
-        state.domains, counts, state.theta, state.se, state.cut_score,
-        z=cfg.ci_z, se_target=cfg.se_target, min_per_domain=mins, max_per_domain=maxs,
-    )
-    comp_theta, comp_se = state.composite()
-    return stop.stop_reason(
+    available = {d for d in cands if counts.get(d, 0) < maxs[d]}
+    reason = stop.stop_reason(
         n_total=state.n_items,
         max_items=cfg.max_items,
         min_items=cfg.min_items,
         elapsed_seconds=state.elapsed_seconds,
         time_budget_seconds=cfg.time_budget_seconds,
-        items_left=items_left,
-        all_satisfied=len(satisfied) == len(state.domains),
-        composite_decided=stop.decided(comp_theta, comp_se, state.cut_score, cfg.ci_z),
+        items_left=bool(available),
+        all_satisfied=_session_decided(state, available),
+        composite_decided=True,
         all_precise=all(state.se[d] < cfg.se_target for d in state.domains),
     )
+    if reason is None and _close_call(state, available):
+        return "close_call"
+    return reason
+
+
+def expected_remaining(bank: Bank, state: SessionState) -> int:
+    """Expected items still to come (stop.expected_remaining from the posterior and the stop rule); 0 when finished."""
+    if state.finished or (state.pending_item_id is None and is_finished(bank, state)):
+        return 0
+    cfg = state.config
+    _, maxs = _limits(state)
+    counts = state.counts()
+    available = {d for d in _candidates(bank, state) if counts.get(d, 0) < maxs[d]}
+    comp, comp_se = state.composite()
+    pending = 1 if state.pending_item_id is not None else 0
+    left = stop.expected_remaining(
+        n_total=state.n_items + pending, min_items=cfg.min_items, max_items=cfg.max_items,
+        own=counts, max_per_area=maxs, k=_k(state),
+        delta={d: state.theta[d] - state.cut_score for d in state.domains}, se=state.se,
+        done=_areas_done(state, available), composite_delta=comp - state.cut_score, composite_se=comp_se,
+        p_area=cfg.p_area, p_overall=cfg.p_overall, info_per_item=cfg.info_per_item,
+        composite_info_per_item=cfg.composite_info_per_item,
+    )
+    return left + pending
 
 
 def is_finished(bank: Bank, state: SessionState) -> bool:
@@ -404,53 +572,85 @@ def _pick_pilot(bank: Bank, state: SessionState) -> Item | None:
     return bank.items[arrays.ids[pool[int(rng.integers(len(pool)))]]]
 
 
-def _select(bank: Bank, state: SessionState, candidates: dict[str, np.ndarray]) -> Item | None:
+def _allowed_types(state: SessionState) -> set[str]:
+    """Item types allowed next: the config's type shares and runs, no typed (open) item during the gentle
+    start, and typed items within the blueprint's share (open count + 1 ≤ share · (n + 1))."""
     cfg = state.config
-    arrays = select.bank_arrays(bank)
-    mins, maxs = _limits(state)
-    counts = state.counts()
-    decided_domains = {
-        d for d in state.domains if stop.decided(state.theta[d], state.se[d], state.cut_score, cfg.ci_z)
-    }
     type_counts: dict[str, int] = {}
     for r in state.responses:
         type_counts[r.type] = type_counts.get(r.type, 0) + 1
     recent = [r.type for r in state.responses[-cfg.max_type_run:]] if cfg.max_type_run > 0 else []
     allowed = select.type_allowed(type_counts, recent, cfg.max_items, cfg.max_type_share, cfg.max_type_run)
-    allowed_codes = np.array([ITEM_TYPES.index(t) for t in allowed], dtype=np.int64)
-    available = set(candidates)
+    n_open = type_counts.get("open_scenario", 0)
+    if state.n_items < state.gentle_start or n_open + 1 > state.max_open_share * (state.n_items + 1) + 1e-9:
+        allowed.discard("open_scenario")
+    return allowed
+
+
+def _pools(bank: Bank, state: SessionState, candidates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Candidates per domain under the type rules; during the gentle start only items at or below the
+    target level (level number ≥ target) when the domain has any."""
+    arrays = select.bank_arrays(bank)
+    allowed = _allowed_types(state)
+    codes = np.array([ITEM_TYPES.index(t) for t in allowed], dtype=np.int64)
+    gentle = state.n_items < state.gentle_start
+    out: dict[str, np.ndarray] = {}
+    for d, pool in candidates.items():
+        typed = pool[np.isin(arrays.type_code[pool], codes)]
+        if typed.size == 0:
+            no_open = pool[arrays.type_code[pool] != ITEM_TYPES.index("open_scenario")]
+            typed = no_open if no_open.size else pool
+        if gentle:
+            easy = typed[arrays.level[typed] >= state.level]
+            typed = easy if easy.size else typed
+        out[d] = typed
+    return out
+
+
+def _select(bank: Bank, state: SessionState, candidates: dict[str, np.ndarray]) -> Item | None:
+    """Domain by the configured selector (select.DOMAIN_SELECTORS), then the item by information under the
+    exposure method (select.EXPOSURE_METHODS) and the bank's recent exposure rates."""
+    cfg = state.config
+    arrays = select.bank_arrays(bank)
+    mins, maxs = _limits(state)
+    pools = _pools(bank, state, candidates)
     rng = _rng(state, 1)
-    gain: dict[str, float] | None = None
-    if cfg.composite_weight > 0:
-        w = np.array([state.shares[d] for d in state.domains])
-        w = w / w.sum()
-        vw = np.asarray(state.cov, dtype=float) @ w
-        g = vw**2 / max(float((vw**2).max()), 1e-12)
-        comp, comp_se = state.composite()
-        p_comp = select.p_misclassified(comp, comp_se, state.cut_score)
-        gain = {d: cfg.composite_weight * p_comp * float(g[i]) for i, d in enumerate(state.domains)}
+    info_by_domain: dict[str, np.ndarray] = {}
+    best: dict[str, float] = {}
+    for d, pool in pools.items():
+        point = state.theta[d] if cfg.info_point == "estimate" else state.cut_score
+        info = select.item_information(arrays, pool, point)
+        if state.exposure:
+            factor = select.exposure_factor(state.exposure_array(arrays)[pool], cfg.max_exposure)
+            if (factor > 0).any():
+                info = info * factor
+        info_by_domain[d] = info
+        top = np.sort(info)[-max(cfg.randomesque_k, 1):]
+        best[d] = float(top.mean())
+    decided = {d for d in state.domains if stop.decided(state.theta[d], state.se[d], state.cut_score, cfg.ci_z)}
+    chooser = select.DOMAIN_SELECTORS.get(cfg.domain_selector)
+    if chooser is None:
+        raise EngineError(f"unknown domain selector '{cfg.domain_selector}'")
+    available = set(pools)
     while available:
-        domain = select.choose_domain(
-            state.domains, state.shares, counts, state.theta, state.se, state.cut_score,
-            available=available, decided=decided_domains, min_per_domain=mins, max_per_domain=maxs,
-            balance_weight=cfg.balance_weight, composite_gain=gain,
+        choice = select.DomainChoice(
+            domains=state.domains, shares=state.shares, counts=state.counts(), theta=state.theta, se=state.se,
+            cov=np.asarray(state.cov, dtype=float), cut=state.cut_score, available=available, decided=decided,
+            min_per_domain=mins, max_per_domain=maxs, info=best, balance_weight=cfg.balance_weight,
+            readiness_weight=cfg.readiness_weight,
         )
+        domain = chooser(choice)
         if domain is None:
             return None
-        pool = candidates[domain]
-        typed = pool[np.isin(arrays.type_code[pool], allowed_codes)]
-        if typed.size == 0:
-            typed = pool
-        point = state.theta[domain] if cfg.info_point == "estimate" else state.cut_score
-        factor = None
-        if state.exposure:
-            factor = select.exposure_factor(state.exposure_array(arrays)[typed], cfg.max_exposure)
-        index = select.choose_item(
-            arrays, typed, point, rng, method=cfg.exposure, k=cfg.randomesque_k,
-            progress=state.n_items / max(cfg.max_items, 1), sympson_hetter=cfg.sympson_hetter,
-            exposure_factor=factor,
-        )
-        if index is not None:
+        pool = pools[domain]
+        pick = select.EXPOSURE_METHODS.get(cfg.exposure)
+        if pick is None:
+            raise EngineError(f"unknown exposure method '{cfg.exposure}'")
+        if pool.size:
+            index = pick(select.ItemChoice(
+                arrays, pool, info_by_domain[domain], rng, cfg.randomesque_k,
+                state.n_items / max(cfg.max_items, 1), cfg.sympson_hetter,
+            ))
             return bank.items[arrays.ids[index]]
         available.discard(domain)
     return None
@@ -563,10 +763,12 @@ def record_answer(
         se=dict(new.se),
         finished=new.finished,
         state=new,
+        expected_remaining=expected_remaining(bank, new),
+        stop_reason=stop.reason_code(new.stop_reason),
     )
 
 
-def finish(state: SessionState, reason: str = "ended_by_worker") -> SessionState:
+def finish(state: SessionState, reason: str = "worker_stopped") -> SessionState:
     """A copy of the state marked finished (e.g. the worker stops early); the pending item is dropped."""
     new = state.model_copy()
     new.finished, new.stop_reason = True, new.stop_reason or reason
@@ -597,11 +799,26 @@ def level_shown(theta: float, cuts: dict[int, float]) -> int | None:
     return min(reached) if reached else None
 
 
+def fit_answers(state: SessionState) -> list[personfit.FitAnswer]:
+    """The scored answers for person fit, at the final θ̂ of each answer's domain."""
+    out = []
+    for r in state.scored:
+        p = r.params
+        out.append(personfit.FitAnswer(
+            r.domain, p.a, p.b, p.c if p.steps is None else 0.0, state.theta.get(r.domain, 0.0),
+            r.category == r.max_category, r.type, r.seconds,
+        ))
+    return out
+
+
 def results(bank: Bank, state: SessionState) -> SessionResults:
-    """Per-domain θ, SE, band with its confidence and evidence, and overall readiness for the target level."""
+    """Per-domain θ, SE, own evidence, band and calibrated claim, overall readiness for the target level,
+    the stop reason, the expected remaining length and the aberrance flag."""
     cfg = state.config
     upper = state.cuts.get(state.level - 1)
     cut = state.cut_score
+    k = _k(state)
+    p_own = _p_own(state)
     domains: list[DomainResult] = []
     for d in state.domains:
         th, se = state.theta[d], state.se[d]
@@ -615,26 +832,42 @@ def results(bank: Bank, state: SessionState) -> SessionResults:
             for r in state.scored
             if r.domain == d
         ]
-        p_ready = float(1.0 - ndtr((cut - th) / max(se, 1e-9)))
+        n_wrong = sum(1 for e in evidence if not e.correct)
+        enough = len(evidence) >= k[d]
+        contradicts = bool(evidence) and claims.own_contradicts(claims.p_reached(th, se, cut), p_own[d])
+        p_ready = claims.p_reached(th, se, cut)
+        c = claims.claim(p_ready, measured_enough=enough, p_own=p_own[d] if evidence else None)
         domains.append(
             DomainResult(
                 domain=d, share=state.shares[d], theta=th, se=se, n_items=len(evidence), band=band,
                 band_confidence=conf, p_ready=p_ready, ready=th >= cut,
-                decided=stop.decided(th, se, cut, cfg.ci_z), level_shown=level_shown(th, state.cuts),
-                evidence=evidence,
+                decided=enough and c.probability >= cfg.p_area and not contradicts,
+                level_shown=level_shown(th, state.cuts), evidence=evidence, n_wrong=n_wrong, k_needed=k[d],
+                measured_enough=enough, band_shown=(("below" if contradicts else band) if enough else None), direction=c.direction,
+                claim_probability=c.probability, label=c.label, own_contradicts=contradicts, p_own=p_own[d],
             )
         )
     comp, comp_se = state.composite()
-    p_ready = float(1.0 - ndtr((cut - comp) / max(comp_se, 1e-9)))
+    p_ready = claims.p_reached(comp, comp_se, cut)
     band, conf = _band(comp, comp_se, cut, upper)
+    not_measured = [d.domain for d in domains if not d.measured_enough]
+    overall_claim = claims.claim(p_ready, measured_enough=not not_measured)
     overall = OverallResult(
         theta=comp, se=comp_se, ready=comp >= cut, p_ready=p_ready, confidence=max(p_ready, 1 - p_ready),
         decided=stop.decided(comp, comp_se, cut, cfg.ci_z), band=band, band_confidence=conf,
-        level_shown=level_shown(comp, state.cuts),
+        level_shown=level_shown(comp, state.cuts), direction=overall_claim.direction,
+        claim_probability=overall_claim.probability, label=overall_claim.label, not_measured=not_measured,
     )
     n_pilot = sum(r.pilot for r in state.responses)
+    fit = personfit.aberrance(fit_answers(state))
+    finished = state.finished or is_finished(bank, state)
     return SessionResults(
-        role=state.role, level=state.level, cut_score=cut, finished=state.finished or is_finished(bank, state),
+        role=state.role, level=state.level, cut_score=cut, finished=finished,
         stop_reason=state.stop_reason, n_items=state.n_items, n_scored=state.n_items - n_pilot, n_pilot=n_pilot,
         elapsed_seconds=state.elapsed_seconds, domains=domains, overall=overall,
+        stop_code=stop.reason_code(state.stop_reason), expected_remaining=0 if finished else expected_remaining(bank, state),
+        aberrance=AberranceResult(
+            flagged=fit.flagged, reasons=list(fit.reasons), lz_star=fit.lz_star, chance_z=fit.chance_z,
+            fast_share=fit.fast_share, median_seconds=fit.median_seconds,
+        ),
     )

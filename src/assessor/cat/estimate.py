@@ -142,3 +142,20 @@ def ep_estimate(
 def estimate(prior: Prior, observations: Sequence[Observation], grid: Array = GRID) -> Estimate:
     """EP posterior (see module docstring) from scored observations."""
     return ep_estimate(prior, domain_log_likelihoods(prior.domains, observations, grid), grid=grid)
+
+
+def own_posteriors(
+    prior: Prior, observations: Sequence[Observation], grid: Array = GRID, *, center: float | None = None
+) -> tuple[Array, Array]:
+    """Per domain, the posterior from its own answers alone (no borrowing from other domains) under
+    N(center, Σ_dd), or under its marginal prior N(μ_d, Σ_dd) when `center` is None: mean and SD on the
+    grid. With center = the cut it is a neutral check of what an area's own answers say."""
+    loglik = domain_log_likelihoods(prior.domains, observations, grid)
+    sd = np.sqrt(np.diag(prior.cov))
+    mu = prior.mean if center is None else np.full(len(prior.domains), float(center))
+    logw = loglik - (grid[None, :] - mu[:, None]) ** 2 / (2.0 * sd[:, None] ** 2)
+    w = np.exp(logw - logw.max(axis=1, keepdims=True))
+    w /= w.sum(axis=1, keepdims=True)
+    mean = w @ grid
+    var = np.maximum((w * (grid[None, :] - mean[:, None]) ** 2).sum(axis=1), 1e-6)
+    return np.asarray(mean, dtype=float), np.asarray(np.sqrt(var), dtype=float)

@@ -4,14 +4,18 @@
 Bank parameters are packed once per bank into numpy arrays (`bank_arrays`, cached), so one selection
 over a 10,000-item bank is a few vector operations.
 
-Domain choice (a priority index): a domain below its minimum count goes first (largest shortfall);
-otherwise, among domains with room, the undecided ones (confidence interval still straddles the cut)
-compete on   priority_d = P(misclassified)_d + λ · (share_d · (n + 1) − n_d),
-the first term being Φ(−|θ̂_d − cut| / SE_d) and the second the blueprint deficit in items.
+Domain choice (registry `DOMAIN_SELECTORS`): a domain below its minimum count (own evidence) goes first
+(largest shortfall); otherwise, among domains with room,
+- "posterior" (default): the expected drop in misclassification over *all* areas and the overall
+  readiness from one more item in domain d, computed on the joint posterior with the domain correlation
+  (`preposterior_gain`), plus λ · (share_d · (n + 1) − n_d), the blueprint deficit in items;
+- "priority": the undecided domains compete on P(misclassified)_d + λ · deficit_d, P(misclassified)_d
+  = Φ(−|θ̂_d − cut| / SE_d) (the first version's rule).
 
 Item choice: Fisher information at θ̂_d (or at the cut, `info_point="cut"`), over active items of that
-domain not yet given, not seen in recent sessions, and within the type limits (share of the session per
-type, no more than `max_type_run` of one type in a row). Exposure control:
+domain not yet given, not seen in recent sessions, not of a `same_fact` group already asked, and within
+the type limits (share of the session per type, no more than `max_type_run` of one type in a row).
+Exposure control (registry `EXPOSURE_METHODS`):
 - randomesque: uniform among the k most informative items;
 - progressive (Revuelta & Ponsoda): argmax of (1 − s)·U(0, max I) + s·I, s = n / max_items;
 - sympson_hetter: walk down the information order, accept item i with probability K_i (from the config);
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,6 +74,7 @@ class BankArrays:
     poly: npt.NDArray[np.bool_]
     n_cat: IntArray
     steps: Array
+    fact_group: list[str | None] = field(default_factory=list)
     active_by_domain: dict[str, IntArray] = field(default_factory=dict)
     pilot_by_domain: dict[str, IntArray] = field(default_factory=dict)
 
@@ -107,6 +112,7 @@ def build_arrays(items: Sequence[Item]) -> BankArrays:
         poly=poly,
         n_cat=n_cat,
         steps=steps,
+        fact_group=[getattr(it, "same_fact", None) for it in items],
         active_by_domain={d: np.array(v, dtype=np.int64) for d, v in active.items()},
         pilot_by_domain={d: np.array(v, dtype=np.int64) for d, v in pilot.items()},
     )
@@ -158,41 +164,125 @@ def p_misclassified(theta: float, se: float, cut: float) -> float:
     return float(ndtr(-abs(theta - cut) / max(se, 1e-9)))
 
 
-def choose_domain(
-    domains: Sequence[str],
-    shares: Mapping[str, float],
-    counts: Mapping[str, int],
-    theta: Mapping[str, float],
-    se: Mapping[str, float],
-    cut: float,
-    *,
-    available: Collection[str],
-    decided: Collection[str],
-    min_per_domain: Mapping[str, int],
-    max_per_domain: Mapping[str, int],
-    balance_weight: float = 0.1,
-    composite_gain: Mapping[str, float] | None = None,
-) -> str | None:
-    """The next domain by the priority index in the module docstring (None when no domain has room).
+_GH_NODES, _GH_WEIGHTS = np.polynomial.hermite_e.hermegauss(16)
+_GH_WEIGHTS = _GH_WEIGHTS / _GH_WEIGHTS.sum()
 
-    `composite_gain` (optional, ≥ 0 per domain) is added to the priority: the engine passes
-    κ · P(readiness misclassified) · (Vw)_d² / max (Vw)², the marginal drop in the composite's variance
-    per unit of information in domain d (∂(wᵀVw)/∂τ_d = −(Vw)_d²)."""
-    n = sum(counts.get(d, 0) for d in domains)
-    room = [d for d in domains if d in available and counts.get(d, 0) < max_per_domain[d]]
+
+def expected_error_after(delta: Array, sd_now: Array, sd_next: Array) -> Array:
+    """Preposterior misclassification E[Φ(−|δ'| / s')] when the posterior N(δ, s²) of θ − cut narrows to
+    SD s' (< s): the next mean δ' ~ N(δ, s² − s'²). Gauss–Hermite over δ'; vectorised."""
+    spread = np.sqrt(np.maximum(sd_now**2 - sd_next**2, 0.0))
+    moved = np.asarray(delta)[..., None] + spread[..., None] * _GH_NODES
+    err = ndtr(-np.abs(moved) / np.maximum(sd_next, 1e-9)[..., None])
+    return np.asarray(err @ _GH_WEIGHTS, dtype=float)
+
+
+def preposterior_gain(
+    cov: Array, se: Array, delta: Array, weights: Array, info: Array, *, area_weight: float = 1.0,
+    readiness_weight: float = 1.0,
+) -> Array:
+    """Expected drop in misclassification from one item of information I_d in domain d, for every d.
+
+    On the joint posterior covariance V (domain correlation included) an item in d adds I_d to the
+    precision of θ_d: V' = V − I_d V e_d e_dᵀ V / (1 + I_d V_dd), so area j's variance drops by
+    I_d V_jd² / (1 + I_d V_dd) and the composite's (wᵀVw) by I_d (Vw)_d² / (1 + I_d V_dd). The gain is
+    area_weight · mean_j [Φ(−|δ_j|/s_j) − E err'_j] + readiness_weight · [the same for the composite],
+    δ = θ̂ − cut, errors from `expected_error_after`. `se` are the reported SDs (V's diagonal rescaled)."""
+    v = np.asarray(cov, dtype=float)
+    w = np.asarray(weights, dtype=float) / float(np.sum(weights))
+    n = v.shape[0]
+    diag = np.maximum(np.diag(v), 1e-12)
+    scale = (np.asarray(se, dtype=float) ** 2) / diag
+    vw = v @ w
+    comp_var = max(float(w @ vw), 1e-12)
+    comp_delta = float(w @ delta)
+    out = np.zeros(n)
+    now_area = ndtr(-np.abs(delta) / np.maximum(se, 1e-9))
+    now_comp = float(ndtr(-abs(comp_delta) / math.sqrt(comp_var)))
+    for d in range(n):
+        i_d = float(info[d])
+        if i_d <= 0:
+            continue
+        k = i_d / (1.0 + i_d * v[d, d])
+        var_next = np.maximum(se**2 - scale * k * v[:, d] ** 2, 1e-12)
+        area = float(np.mean(now_area - expected_error_after(delta, se, np.sqrt(var_next))))
+        comp_next = math.sqrt(max(comp_var - k * vw[d] ** 2, 1e-12))
+        comp = now_comp - float(expected_error_after(np.array(comp_delta), np.array(math.sqrt(comp_var)), np.array(comp_next)))
+        out[d] = area_weight * area + readiness_weight * comp
+    return out
+
+
+@dataclass(frozen=True)
+class DomainChoice:
+    """What a domain selector sees: the session's posterior and counts, and the best item's information
+    per available domain (`info`, 0 where a domain has no item)."""
+
+    domains: Sequence[str]
+    shares: Mapping[str, float]
+    counts: Mapping[str, int]
+    theta: Mapping[str, float]
+    se: Mapping[str, float]
+    cov: Array
+    cut: float
+    available: Collection[str]
+    decided: Collection[str]
+    min_per_domain: Mapping[str, int]
+    max_per_domain: Mapping[str, int]
+    info: Mapping[str, float]
+    balance_weight: float = 0.1
+    readiness_weight: float = 1.0
+
+
+def _room_and_short(c: DomainChoice) -> tuple[list[str], list[str]]:
+    room = [d for d in c.domains if d in c.available and c.counts.get(d, 0) < c.max_per_domain[d]]
+    short = [d for d in room if c.counts.get(d, 0) < c.min_per_domain[d]]
+    return room, short
+
+
+def _deficit(c: DomainChoice, d: str) -> float:
+    n = sum(c.counts.get(x, 0) for x in c.domains)
+    return c.shares[d] * (n + 1) - c.counts.get(d, 0)
+
+
+def _first_short(c: DomainChoice, short: list[str]) -> str:
+    return max(short, key=lambda d: (c.min_per_domain[d] - c.counts.get(d, 0), c.shares[d], -list(c.domains).index(d)))
+
+
+def select_domain_priority(c: DomainChoice) -> str | None:
+    """The first version's priority index: P(misclassified)_d + λ · deficit_d among undecided domains."""
+    room, short = _room_and_short(c)
     if not room:
         return None
-    short = [d for d in room if counts.get(d, 0) < min_per_domain[d]]
     if short:
-        return max(short, key=lambda d: (min_per_domain[d] - counts.get(d, 0), shares[d], -domains.index(d)))
-    pool = [d for d in room if d not in decided] or room
+        return _first_short(c, short)
+    pool = [d for d in room if d not in c.decided] or room
+    return max(pool, key=lambda d: (p_misclassified(c.theta[d], c.se[d], c.cut) + c.balance_weight * _deficit(c, d),
+                                    c.shares[d], -list(c.domains).index(d)))
 
-    def priority(d: str) -> tuple[float, float, int]:
-        deficit = shares[d] * (n + 1) - counts.get(d, 0)
-        gain = composite_gain.get(d, 0.0) if composite_gain else 0.0
-        return (p_misclassified(theta[d], se[d], cut) + balance_weight * deficit + gain, shares[d], -domains.index(d))
 
-    return max(pool, key=priority)
+def select_domain_posterior(c: DomainChoice) -> str | None:
+    """The domain whose best item most lowers the expected misclassification of all areas and of the
+    readiness decision (`preposterior_gain`, on the joint posterior), plus λ · deficit_d."""
+    room, short = _room_and_short(c)
+    if not room:
+        return None
+    if short:
+        return _first_short(c, short)
+    doms = list(c.domains)
+    delta = np.array([c.theta[d] - c.cut for d in doms])
+    se = np.array([c.se[d] for d in doms])
+    weights = np.array([c.shares[d] for d in doms])
+    info = np.array([c.info.get(d, 0.0) if d in room else 0.0 for d in doms])
+    gain = preposterior_gain(c.cov, se, delta, weights, info, readiness_weight=c.readiness_weight)
+    return max(room, key=lambda d: (gain[doms.index(d)] + c.balance_weight * 0.01 * _deficit(c, d),
+                                    c.shares[d], -doms.index(d)))
+
+
+DomainSelector = Callable[[DomainChoice], "str | None"]
+DOMAIN_SELECTORS: dict[str, DomainSelector] = {
+    "posterior": select_domain_posterior,
+    "priority": select_domain_priority,
+}
 
 
 def type_allowed(
@@ -210,6 +300,58 @@ def type_allowed(
     return allowed
 
 
+@dataclass(frozen=True)
+class ItemChoice:
+    """What an exposure method sees: candidate indices, their (exposure-weighted) information, the rng."""
+
+    arrays: BankArrays
+    candidates: IntArray
+    info: Array
+    rng: np.random.Generator
+    k: int = 5
+    progress: float = 0.0
+    sympson_hetter: Mapping[str, float] | None = None
+
+
+def pick_max_info(c: ItemChoice) -> int:
+    """The single most informative item."""
+    return int(c.candidates[int(np.argmax(c.info))])
+
+
+def pick_randomesque(c: ItemChoice) -> int:
+    """Uniform among the k most informative items."""
+    top = min(max(c.k, 1), c.info.size)
+    best = np.argpartition(-c.info, top - 1)[:top] if top < c.info.size else np.arange(c.info.size)
+    best = best[np.argsort(-c.info[best], kind="stable")]
+    return int(c.candidates[int(best[c.rng.integers(top)])])
+
+
+def pick_progressive(c: ItemChoice) -> int:
+    """argmax (1 − s)·U(0, max I) + s·I with s = progress (Revuelta & Ponsoda)."""
+    s = min(max(c.progress, 0.0), 1.0)
+    score = (1.0 - s) * c.rng.uniform(0.0, float(c.info.max()), size=c.info.size) + s * c.info
+    return int(c.candidates[int(np.argmax(score))])
+
+
+def pick_sympson_hetter(c: ItemChoice) -> int:
+    """Down the information order, accept item i with probability K_i (default 1)."""
+    order = np.argsort(-c.info, kind="stable")
+    draws = c.rng.random(order.size)
+    for j, pos in enumerate(order):
+        kval = 1.0 if c.sympson_hetter is None else float(c.sympson_hetter.get(c.arrays.ids[c.candidates[pos]], 1.0))
+        if draws[j] <= kval:
+            return int(c.candidates[pos])
+    return int(c.candidates[int(order[0])])
+
+
+EXPOSURE_METHODS: dict[str, Callable[[ItemChoice], int]] = {
+    "max_info": pick_max_info,
+    "randomesque": pick_randomesque,
+    "progressive": pick_progressive,
+    "sympson_hetter": pick_sympson_hetter,
+}
+
+
 def choose_item(
     arrays: BankArrays,
     candidates: IntArray,
@@ -222,29 +364,14 @@ def choose_item(
     sympson_hetter: Mapping[str, float] | None = None,
     exposure_factor: Array | None = None,
 ) -> int | None:
-    """Pick one index from `candidates` by information at θ under the exposure method (module docstring);
+    """Pick one index from `candidates` by information at θ under the exposure method (`EXPOSURE_METHODS`);
     `exposure_factor` (aligned with candidates) multiplies the information when some of it is positive."""
     if candidates.size == 0:
         return None
+    pick = EXPOSURE_METHODS.get(method)
+    if pick is None:
+        raise ValueError(f"unknown exposure method '{method}' (known: {', '.join(EXPOSURE_METHODS)})")
     info = item_information(arrays, candidates, theta)
     if exposure_factor is not None and (exposure_factor > 0).any():
         info = info * exposure_factor
-    if method == "max_info":
-        return int(candidates[int(np.argmax(info))])
-    if method == "progressive":
-        s = min(max(progress, 0.0), 1.0)
-        score = (1.0 - s) * rng.uniform(0.0, float(info.max()), size=info.size) + s * info
-        return int(candidates[int(np.argmax(score))])
-    if method == "sympson_hetter":
-        order = np.argsort(-info, kind="stable")
-        draws = rng.random(order.size)
-        for j, pos in enumerate(order):
-            kval = 1.0 if sympson_hetter is None else float(sympson_hetter.get(arrays.ids[candidates[pos]], 1.0))
-            if draws[j] <= kval:
-                return int(candidates[pos])
-        return int(candidates[int(order[0])])
-    # randomesque
-    top = min(max(k, 1), info.size)
-    best = np.argpartition(-info, top - 1)[:top] if top < info.size else np.arange(info.size)
-    best = best[np.argsort(-info[best], kind="stable")]
-    return int(candidates[int(best[rng.integers(top)])])
+    return pick(ItemChoice(arrays, candidates, info, rng, k, progress, sympson_hetter))

@@ -12,7 +12,18 @@ Baseline: a fixed form of the same (rounded) mean length, blueprint-balanced by 
 items drawn at random per simulee from the target level and its neighbours, scored by the same
 estimator (EP with the same prior).
 
-`synthetic_bank(n)` builds an in-memory bank of n generated items (for scale benchmarks and tests).
+Profiles: "normal" (the population above) or "spiky" (one area, drawn per simulee, 1.5 below the cut
+and the others 1.0 above: a specific gap the shared-strength prior could hide). Aberrant simulees
+(`aberrant`): "random" (uniform guesses), "testwise" (longest option, no reading), "careless" (normal
+ability but a 30 % slip on items they would get right with P > 0.7), "speeder" (guesses in ~1 second).
+Answer times: log-normal around 20 s (speeders ~1 s).
+
+Reported besides accuracy: `claims` (for each word and direction, how many area/readiness claims were
+made and the share true), `open_in_first_5`, `type_shares`, `at_cap_share`, `flagged_share`
+(aberrance flags), with the spiky profile `weak_area_found` (weak area shown below or not measured
+enough) and `weak_area_sure_reached` (shown reached with "very sure").
+
+The synthetic bank and roles for tests live in `assessor.testing`.
 """
 
 from __future__ import annotations
@@ -27,7 +38,7 @@ import numpy as np
 
 from assessor.bank.load import Bank
 from assessor.bank.schema import Item
-from assessor.cat import engine, select
+from assessor.cat import claims, engine, select, stop
 from assessor.cat.estimate import Observation, estimate
 from assessor.cat.irt import gpcm_probs, p3pl
 from assessor.cat.prior import exchangeable_cov
@@ -139,6 +150,68 @@ def _fixed_form(
     return est, counts
 
 
+PROFILES = ("normal", "spiky")
+ABERRANT = ("random", "testwise", "careless", "speeder")
+
+
+def _option_text_len(item: Item, option: str) -> int:
+    for o in item.options or []:
+        if o.id == option:
+            return len(o.zh)
+    return 0
+
+
+def aberrant_response(item: Item, theta: float, kind: str, rng: np.random.Generator) -> tuple[Any, float | None, float]:
+    """(response, partial credit, seconds) of an aberrant simulee of `kind` (module docstring)."""
+    ids = item.option_ids
+    if kind == "careless":
+        k = draw_category(item, theta, rng)
+        a, b, c, steps = item_params(item)
+        if steps is None and k == 1 and float(p3pl(theta, a, b, c)) > 0.7 and rng.random() < 0.3:
+            k = 0
+        response, partial = synthesize_response(item, k, rng)
+        return response, partial, float(rng.lognormal(math.log(20.0), 0.4))
+    seconds = float(rng.uniform(0.6, 1.6)) if kind == "speeder" else float(rng.lognormal(math.log(20.0), 0.4))
+    if kind == "testwise" and ids:
+        longest = sorted(ids, key=lambda o: (-_option_text_len(item, o), o))
+        if item.type == "multiple_choice":
+            return longest[:3], None, seconds
+        if item.type == "ordering":
+            return list(ids), None, seconds
+        return longest[0], None, seconds
+    if item.type in ("single_choice", "true_false"):
+        return ids[int(rng.integers(len(ids)))], None, seconds
+    if item.type == "multiple_choice":
+        size = int(rng.integers(1, len(ids) + 1))
+        return sorted(rng.choice(ids, size=size, replace=False).tolist()), None, seconds
+    if item.type == "ordering":
+        return rng.permutation(ids).tolist(), None, seconds
+    return "", 0.0, seconds
+
+
+def _truth(domains: Sequence[str], n: int, rng: np.random.Generator, rho: float, profile: str, cut: float) -> tuple[np.ndarray, np.ndarray]:
+    """True abilities and, for the spiky profile, the weak area's index per simulee (−1 otherwise)."""
+    if profile == "normal":
+        return draw_abilities(domains, n, rng, rho=rho), np.full(n, -1)
+    if profile != "spiky":
+        raise ValueError(f"unknown profile '{profile}' (known: {', '.join(PROFILES)})")
+    weak = rng.integers(len(domains), size=n)
+    truth = np.full((n, len(domains)), cut + 1.0)
+    truth[np.arange(n), weak] = cut - 1.5
+    return truth, weak
+
+
+def _claims_table(made: list[tuple[str, str, bool]]) -> dict[str, dict[str, dict[str, float]]]:
+    """{label: {direction: {count, share_true}}} from (label, direction, true) triples."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for label in claims.LABELS:
+        out[label] = {}
+        for direction in ("reached", "not_reached"):
+            hits = [t for lab, d, t in made if lab == label and d == direction]
+            out[label][direction] = {"count": len(hits), "share_true": float(np.mean(hits)) if hits else float("nan")}
+    return out
+
+
 def simulate(
     bank: Bank,
     role: str,
@@ -150,25 +223,44 @@ def simulate(
     rho: float = 0.6,
     baseline: bool = True,
     exposure_feedback: bool = True,
+    profile: str = "normal",
+    aberrant: str | None = None,
+    focus_domains: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Run the engine on `n_examinees` simulees; return the benchmark measures (see module docstring).
 
     With `exposure_feedback` each simulee's session starts with the exposure rates of the simulees
-    before it (select.exposure_rates), as the app passes the store's recent rates to start_session."""
+    before it (select.exposure_rates), as the app passes the store's recent rates to start_session.
+    `focus_domains` are passed to every session as the areas the worker ticked."""
+    if aberrant is not None and aberrant not in ABERRANT:
+        raise ValueError(f"unknown aberrant kind '{aberrant}' (known: {', '.join(ABERRANT)})")
     rng = np.random.default_rng(seed)
-    state0 = engine.start_session(bank, role, level, config=config, seed=seed)
+    state0 = engine.start_session(bank, role, level, config=config, seed=seed, focus_domains=focus_domains)
     domains = state0.domains
-    truth = draw_abilities(domains, n_examinees, rng, rho=rho)
+    cut = state0.cut_score
+    truth, weak = _truth(domains, n_examinees, rng, rho, profile, cut)
+    w = np.array([state0.shares[d] for d in domains])
+    w = w / w.sum()
     est = np.zeros_like(truth)
     se = np.zeros_like(truth)
     lengths: list[int] = []
     counts: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
+    types: Counter[str] = Counter()
     select_times: list[float] = []
     domain_items: dict[str, list[int]] = {d: [] for d in domains}
+    made: list[tuple[str, str, bool]] = []
+    made_overall: list[tuple[str, str, bool]] = []
+    open_first5 = 0
+    flagged = 0
+    flag_reasons: Counter[str] = Counter()
+    weak_found = weak_sure = 0
+    remaining_error: list[float] = []
     for p in range(n_examinees):
         rates = select.exposure_rates(counts, p) if exposure_feedback else None
-        state = engine.start_session(bank, role, level, config=config, seed=seed * 1_000_003 + p, exposure_rates=rates)
+        state = engine.start_session(bank, role, level, config=config, seed=seed * 1_000_003 + p, exposure_rates=rates,
+                                     focus_domains=focus_domains)
+        promised: list[int] = []
         while True:
             t0 = time.perf_counter()
             item = engine.next_item(bank, state)
@@ -176,45 +268,84 @@ def simulate(
             if item is None:
                 break
             j = domains.index(item.domain) if item.domain in domains else 0
-            k = draw_category(item, float(truth[p, j]), rng)
-            response, partial = synthesize_response(item, k, rng)
-            outcome = engine.record_answer(bank, state, item.id, response, partial_credit=partial, seconds=30.0)
-            if outcome.category != k:
+            if aberrant is None:
+                k = draw_category(item, float(truth[p, j]), rng)
+                response, partial = synthesize_response(item, k, rng)
+                seconds = float(rng.lognormal(math.log(20.0), 0.4))
+            else:
+                k = -1
+                response, partial, seconds = aberrant_response(item, float(truth[p, j]), aberrant, rng)
+            outcome = engine.record_answer(bank, state, item.id, response, partial_credit=partial, seconds=seconds)
+            if k >= 0 and outcome.category != k:
                 raise AssertionError(f"synthesised answer for {item.id} scored {outcome.category}, wanted {k}")
             state = outcome.state
+            promised.append(state.n_items + outcome.expected_remaining)
             counts[item.id] += 1
+            types[item.type] += 1
+            if state.n_items <= 5 and item.type == "open_scenario":
+                open_first5 += 1
+        remaining_error.extend(abs(x - state.n_items) for x in promised)
         lengths.append(state.n_items)
-        reasons[state.stop_reason or "?"] += 1
-        for d in domains:
-            domain_items[d].append(state.counts()[d])
+        reasons[stop.reason_code(state.stop_reason) or "?"] += 1
+        res = engine.results(bank, state)
+        for j, dr in enumerate(res.domains):
+            domain_items[dr.domain].append(dr.n_items)
+            if dr.label is not None:
+                made.append((dr.label, dr.direction, (truth[p, j] >= cut) == (dr.direction == "reached")))
+        if res.overall.label is not None:
+            made_overall.append((res.overall.label, res.overall.direction,
+                                 (float(truth[p] @ w) >= cut) == (res.overall.direction == "reached")))
+        if weak[p] >= 0:
+            dr = res.domains[int(weak[p])]
+            weak_found += int(not dr.measured_enough or dr.direction == "not_reached")
+            weak_sure += int(dr.direction == "reached" and dr.label == "very_sure")
+        if res.aberrance.flagged:
+            flagged += 1
+            flag_reasons.update(res.aberrance.reasons)
         est[p] = [state.theta[d] for d in domains]
         se[p] = [state.se[d] for d in domains]
     upper = state0.cuts.get(level - 1)
     pool = [i.id for i in bank.items.values() if i.domain in domains and i.status == "active"]
+    n_types = sum(types.values()) or 1
     out: dict[str, Any] = {
         "role": role,
         "level": level,
         "examinees": n_examinees,
         "seed": seed,
+        "profile": profile,
+        "aberrant": aberrant,
+        "focus_domains": list(focus_domains),
         "bank_items": len(bank.items),
         "pool_items": len(pool),
-        "simulees": f"theta ~ N(0, (1-rho)I + rho*11'), rho={rho}, sd=1",
+        "simulees": f"theta ~ N(0, (1-rho)I + rho*11'), rho={rho}, sd=1" if profile == "normal"
+        else "one area cut-1.5, the others cut+1.0",
         "mean_items": float(np.mean(lengths)),
         "p90_items": float(np.percentile(lengths, 90)),
         "max_items": int(max(lengths)),
+        "at_cap_share": float(np.mean([n >= state0.config.max_items for n in lengths])),
         "mean_items_by_domain": {d: float(np.mean(v)) for d, v in domain_items.items()},
         "mean_se": float(np.mean(se)),
-        **_decision_metrics(domains, state0.shares, state0.cut_score, truth, est, upper),
+        **_decision_metrics(domains, state0.shares, cut, truth, est, upper),
         **_exposure(counts, pool, n_examinees),
         "ms_per_selection": float(1000 * np.mean(select_times)),
         "stop_reasons": dict(reasons),
+        "claims": _claims_table(made),
+        "claims_overall": _claims_table(made_overall),
+        "open_in_first_5": open_first5,
+        "type_shares": {t: round(c / n_types, 4) for t, c in sorted(types.items())},
+        "flagged_share": flagged / n_examinees,
+        "flag_reasons": dict(flag_reasons),
+        "expected_remaining_mae": float(np.mean(remaining_error)) if remaining_error else 0.0,
     }
+    if profile == "spiky":
+        out["weak_area_found"] = weak_found / n_examinees
+        out["weak_area_sure_reached"] = weak_sure / n_examinees
     if baseline:
         length = max(1, round(float(np.mean(lengths))))
         b_est, b_counts = _fixed_form(bank, state0, length, truth, np.random.default_rng(seed + 1))
         out["fixed_form"] = {
             "items": length,
-            **_decision_metrics(domains, state0.shares, state0.cut_score, truth, b_est, upper),
+            **_decision_metrics(domains, state0.shares, cut, truth, b_est, upper),
             **_exposure(b_counts, pool, n_examinees),
         }
     return out
