@@ -1,9 +1,17 @@
-"""Load: 30 simulated workers take a quiz at once through gradio_client; p50/p95 answer-to-next-question
-latency, and a check in the store that every answer was stored.
+"""Load: simulated workers take a quiz at once through gradio_client; p50/p95 answer-to-next-question
+latency, server CPU per answer, and a check in the store that every acknowledged answer was stored.
 
     .venv/bin/python bench/load.py                      # starts its own server on 127.0.0.1 (hashing embedder)
     .venv/bin/python bench/load.py --workers 30 --max-items 12
+    .venv/bin/python bench/load.py --processes 3 --workers 90 --database postgresql+psycopg://...  # N servers, one DB
+    .venv/bin/python bench/load.py --processes 2 --kill-after 20   # kill -9 one server mid-run; its workers resume
     .venv/bin/python bench/load.py --url http://127.0.0.1:7860/ --data data   # a running server (loopback only)
+
+With --processes N the script starts N `assessor serve` processes over one database (default: SQLite in a
+temporary folder) and sends worker i to process i mod N, as a sticky proxy (nginx ip_hash) would.
+With --kill-after S one process is killed with SIGKILL after S seconds; its workers reconnect to another
+process and continue their session by id (as a browser's saved session does), and the store must hold every
+answer a worker saw acknowledged.
 
 Bounded: each worker stops after its session ends or --max-steps answers; the whole run after --timeout s.
 Traffic goes to 127.0.0.1 only.
@@ -46,10 +54,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data: Path, embedder: str, max_items: int) -> tuple[subprocess.Popen[bytes], str]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_server(data: Path, embedder: str, max_items: int,
+                 database: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "ASSESSOR_EMBEDDER": embedder, "ASSESSOR_MAX_ITEMS": str(max_items),
            "ASSESSOR_GENERATOR": "none"}
+    if database:
+        env["ASSESSOR_DATABASE_URL"] = database
     command = [sys.executable, "-c", "import sys; from assessor.cli import main; sys.argv[0] = 'assessor'; main()",
                "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data)]
     log = open(data / "server.log", "wb")  # noqa: SIM115  (kept open for the server's life)
@@ -69,13 +89,29 @@ def start_server(data: Path, embedder: str, max_items: int) -> tuple[subprocess.
     raise SystemExit("server did not start within 180 s")
 
 
-def one_worker(url: str, index: int, role: str, level: int, max_steps: int) -> dict[str, Any]:
+def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: int) -> dict[str, Any]:
+    """One worker on process index mod N; if that process dies, it resumes its session on the next one."""
     from assessor.ui.drive import WorkerClient
 
-    worker = WorkerClient(url, seed=index)
-    screen = worker.run(f"load-{index:03d}", role=role, level=level, max_steps=max_steps)
-    return {"session_id": screen.get("session_id"), "mode": screen.get("mode"), "answers": worker.answers,
-            "latencies": worker.latencies}
+    home = index % len(urls)
+    worker = WorkerClient(urls[home], seed=index)
+    answers, latencies, failovers = 0, [], 0
+    screen = worker.start(f"load-{index:03d}", role=role, level=level)
+    session_id = screen.get("session_id")
+    steps = 0
+    while screen.get("mode") == "quiz" and steps < max_steps:
+        steps += 1
+        try:
+            screen = worker.answer(screen)
+        except Exception:  # the process is gone: reconnect elsewhere and resume the session by its id
+            if failovers >= len(urls) - 1 or not session_id:
+                raise
+            failovers += 1
+            answers, latencies = answers + worker.answers, latencies + worker.latencies
+            worker = WorkerClient(urls[(home + failovers) % len(urls)], seed=index + 1000 * failovers)
+            screen = worker.load({"lang": screen.get("lang", "zh"), "session_id": session_id})
+    return {"session_id": session_id, "mode": screen.get("mode"), "answers": answers + worker.answers,
+            "latencies": latencies + worker.latencies, "failovers": failovers}
 
 
 def main() -> int:
@@ -87,34 +123,70 @@ def main() -> int:
     parser.add_argument("--embedder", default="hashing", help="embedder of the server this script starts")
     parser.add_argument("--url", help="a running server on this machine instead (then give --data)")
     parser.add_argument("--data", type=Path, help="that server's data directory (to check the store)")
+    parser.add_argument("--processes", type=int, default=1, help="app processes to start over one database")
+    parser.add_argument("--database", help="database URL for the started processes (default: SQLite in the "
+                                           "temporary data folder)")
+    parser.add_argument("--kill-after", type=float, default=None,
+                        help="kill -9 the last process after this many seconds (needs --processes >= 2)")
     args = parser.parse_args()
+    if args.processes < 1 or (args.kill_after is not None and args.processes < 2):
+        raise SystemExit("--processes must be >= 1, and >= 2 with --kill-after")
 
     from assessor.bank.load import load_bank
     from assessor.settings import load_settings
     from assessor.store import Store
 
-    server = None
+    servers: list[subprocess.Popen[bytes]] = []
+    database = args.database
     if args.url:
         if urlparse(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("load runs only against this machine (127.0.0.1)")
         if args.data is None:
             raise SystemExit("--data is needed with --url (to check that every answer was stored)")
-        url, data = args.url, args.data
+        urls, data = [args.url], args.data
     else:
         data = Path(tempfile.mkdtemp(prefix="assessor-load-"))
+        database = database or f"sqlite:///{data / 'assessor.sqlite'}"
         began = time.perf_counter()
-        server, url = start_server(data, args.embedder, args.max_items)
-        print(f"server up at {url} in {time.perf_counter() - began:.1f} s (data {data})")
+        urls = []
+        try:
+            for n in range(args.processes):
+                folder = data / f"server-{n}"
+                folder.mkdir()
+                server, url = start_server(folder, args.embedder, args.max_items, database)
+                servers.append(server)
+                urls.append(url)
+        except BaseException:
+            for server in servers:
+                server.kill()
+            raise
+        print(f"{len(servers)} server(s) up in {time.perf_counter() - began:.1f} s over "
+              f"{database.split('://')[0]} (data {data})")
     try:
         settings = load_settings(data_dir=data)
+        if database:
+            settings = settings.model_copy(update={"database_url": database})
         bank = load_bank(settings.bank_dir)
         plan = [(r.id, max(r.levels)) for r in bank.roles.values()]  # each role at its entry level (5 = lowest)
         began = time.perf_counter()
         results: list[dict[str, Any]] = []
         errors: list[str] = []
+        cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+        killed: list[float] = []
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            futures = [pool.submit(one_worker, url, i, *plan[i % len(plan)], args.max_steps)
+            futures = [pool.submit(one_worker, urls, i, *plan[i % len(plan)], args.max_steps)
                        for i in range(args.workers)]
+            if args.kill_after is not None:
+                def kill_last() -> None:
+                    time.sleep(args.kill_after)
+                    victim = servers[-1]
+                    killed.append(cpu_seconds(victim.pid))  # its CPU so far still counts
+                    victim.kill()
+                    print(f"killed process {victim.pid} (SIGKILL) after {args.kill_after:.0f} s")
+
+                import threading
+
+                threading.Thread(target=kill_last, daemon=True).start()
             try:
                 for future in as_completed(futures, timeout=args.timeout):
                     try:
@@ -126,13 +198,20 @@ def main() -> int:
                 for future in futures:
                     future.cancel()
         wall = time.perf_counter() - began
+        cpu = sum(cpu_seconds(server.pid) for server in servers if server.poll() is None) + sum(killed) - cpu_before
         latencies = [x for r in results for x in r["latencies"]]
         answers = sum(r["answers"] for r in results)
         store = Store(settings.resolved_database_url)
         stored = sum(len(store.responses(r["session_id"])) for r in results if r["session_id"])
         finished = sum(1 for r in results if r["mode"] == "result")
-        print(f"workers: {args.workers} at once, {finished} finished, {len(errors)} errors; wall {wall:.1f} s")
-        print(f"answers: {answers} sent, {stored} stored ({'all stored' if stored == answers else 'MISMATCH'})")
+        failovers = sum(r.get("failovers", 0) for r in results)
+        print(f"workers: {args.workers} at once on {len(urls)} process(es), {finished} finished, "
+              f"{failovers} moved to another process, {len(errors)} errors; wall {wall:.1f} s")
+        verdict = "all stored" if stored == answers else ("MISMATCH" if stored < answers else
+                                                          f"{stored - answers} in flight at the kill also stored")
+        print(f"answers: {answers} acknowledged, {stored} stored ({verdict})")
+        if servers and stored:
+            print(f"server CPU: {cpu:.1f} s in all, {cpu / stored * 1000:.0f} ms per stored answer")
         if latencies:
             print(f"answer -> next question latency: p50 {percentile(latencies, 50) * 1000:.0f} ms, "
                   f"p95 {percentile(latencies, 95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, "
@@ -140,10 +219,12 @@ def main() -> int:
             print(f"throughput: {answers / wall:.1f} answers/s")
         for error in errors[:5]:
             print("error:", error)
-        return 0 if stored == answers and not errors and finished == args.workers else 1
+        return 0 if stored >= answers and not errors and finished == args.workers else 1
     finally:
-        if server is not None:
-            server.terminate()
+        for server in servers:
+            if server.poll() is None:
+                server.terminate()
+        for server in servers:
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
