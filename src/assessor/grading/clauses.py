@@ -22,8 +22,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Split points. "而不是/instead of/rather than/without" start a new (negated) clause and stay in it.
 _ZH_SPLIT = re.compile(
     r"[。！？!?；;\n\r]+|[，,、：:]\s*|…+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
-    r"(?:然后|接着|之后再|随后|并且|同时|还要|另外|此外|最后)(?=\S)|"
-    r"(?<![不再])再(?=[^次三说见\s，。])|(?=而不是)"
+    r"(?:然后|接着|之后再|随后|并且|同时|还要|另外|此外|最后)(?=\S)|(?=而不是)"
 )
 _EN_SPLIT = re.compile(
     r"[!?;\n\r]+|\.(?:\s+|$)|,\s*|:\s+|\s+-\s+|"
@@ -67,6 +66,7 @@ _ZH_FILLER = re.compile(r"^(?:我会|我就|我要|我们|你要|你就|要|就|
 
 _ZH_NEG_RE = re.compile("|".join(re.escape(w) for w in sorted(_ZH_NOT_NEG, key=len, reverse=True))
                         + "|" + "|".join(re.escape(w) for w in _ZH_NEG))
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _ZH_FLIP_RE = re.compile("|".join(re.escape(w) for w in _ZH_FLIP))
 
 # Action verbs: a clause with none of them (and short) is a bare keyword, not an instruction.
@@ -116,6 +116,7 @@ def _zh_polarity(text: str) -> tuple[int, str]:
         flips += 1
         return ""
 
+    text = _A_NOT_A.sub(r"\1", text)  # 有没有, 是不是, 要不要: a question, not a negation
     core = _ZH_NEG_RE.sub(drop, text)
     negated_before_flip = flips % 2 == 1
     if _ZH_FLIP_RE.search(core):

@@ -16,13 +16,16 @@ pair are then (names in FEATURES):
 - coverage: mean over the target's phrases in the answer's language of their best agreeing margin (a point
   stated in two clauses, "告诉家属" + "请医生来"); second: the best agreeing margin of another clause;
 - list_like: share of the answer's clauses that are bare fragments (no action, ≤ 5 characters or ≤ 2 words);
-  clauses: log number of clauses.
+  clauses: log number of clauses;
+- sound: best overlap, over agreeing (clause, phrase) pairs, of pinyin syllable pairs (zh; homophone typos
+  such as 消读液 ~ 消毒液) or of character trigrams (en; "sope" ~ "soap"); keywords are found by sound too.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,11 +34,19 @@ from assessor.grading.clauses import Clause
 from assessor.grading.rubric import Target
 from assessor.retrieval.text import find_keyword
 
+_lazy_pinyin: Callable[..., list[str]] | None
+try:  # pinyin for homophone typos; without it the sound features fall back to characters
+    from pypinyin import lazy_pinyin as _pinyin
+
+    _lazy_pinyin = _pinyin
+except ImportError:  # pragma: no cover
+    _lazy_pinyin = None
+
 BASE_FEATURES: tuple[str, ...] = (
     "agree", "clash", "agree_minus_clash", "top", "gap", "overlap", "keyword", "action", "short", "same_lang",
-    "coverage", "second", "list_like", "clauses",
+    "coverage", "second", "list_like", "clauses", "sound",
 )
-ZH_COPIES: tuple[str, ...] = ("agree", "clash", "gap", "overlap", "coverage")
+ZH_COPIES: tuple[str, ...] = ("agree", "clash", "gap", "overlap", "coverage", "sound")
 FEATURES: tuple[str, ...] = (*BASE_FEATURES, "zh", *(f"zh_{n}" for n in ZH_COPIES))
 
 ANCHORS: tuple[str, ...] = (
@@ -67,6 +78,37 @@ class PairEvidence:
     features: np.ndarray
     clause: int
     keyword: str | None
+
+
+def _syllables(text: str) -> list[str]:
+    """Toneless pinyin of the Chinese characters of a text (characters themselves without pypinyin)."""
+    cjk = "".join(ch for ch in text if "\u3400" <= ch <= "\u9fff")
+    if _lazy_pinyin is None:
+        return list(cjk)
+    return [str(s) for s in _lazy_pinyin(cjk)]
+
+
+def sound_overlap(a: str, b: str, lang: str) -> float:
+    """Dice of pinyin syllable pairs (zh) or character trigrams (en), 0..1."""
+    if lang == "zh":
+        x, y = _syllables(a), _syllables(b)
+        xs = {f"{x[i]} {x[i + 1]}" for i in range(len(x) - 1)}
+        ys = {f"{y[i]} {y[i + 1]}" for i in range(len(y) - 1)}
+    else:
+        a, b = re.sub(r"\s+", " ", a.lower()), re.sub(r"\s+", " ", b.lower())
+        xs = {a[i : i + 3] for i in range(len(a) - 2)}
+        ys = {b[i : i + 3] for i in range(len(b) - 2)}
+    return 2 * len(xs & ys) / (len(xs) + len(ys)) if xs and ys else 0.0
+
+
+def keyword_by_sound(text: str, keywords: list[str]) -> str | None:
+    """A Chinese keyword (two or more characters) whose pinyin occurs in the text's pinyin (同音错字)."""
+    spoken = " " + " ".join(_syllables(text)) + " "
+    for keyword in keywords:
+        syl = _syllables(keyword)
+        if len(syl) >= 2 and f" {' '.join(syl)} " in spoken:
+            return keyword
+    return None
 
 
 def _bigrams(text: str) -> set[str]:
@@ -122,7 +164,8 @@ def pair_features(clauses: list[Clause], target: Target, margin: np.ndarray, oth
     for c in clauses:
         agrees_declared = c.polarity == target.polarity or len(set(tv.polarity.tolist())) > 1
         if agrees_declared:
-            keyword = find_keyword(c.text, list(target.keywords))
+            keyword = find_keyword(c.text, list(target.keywords)) or (
+                keyword_by_sound(c.text, list(target.keywords)) if c.lang == "zh" else None)
             if keyword:
                 break
     gap = a_best - float(others_best[int(ci)])
@@ -133,12 +176,15 @@ def pair_features(clauses: list[Clause], target: Target, margin: np.ndarray, oth
     coverage = float(masked_a[:, same].max(axis=0).mean())
     per_clause = masked_a.max(axis=1)
     second = float(np.delete(per_clause, int(ci)).max()) if len(clauses) > 1 else -1.0
+    sound = max((sound_overlap(c.core, p.core, c.lang) for c in clauses for p in target.phrases
+                 if p.polarity == c.polarity and p.lang == c.lang), default=0.0)
     bare = [not c.has_action and (len(c.core) <= 5 if c.lang == "zh" else len(c.core.split()) <= 2) for c in clauses]
     base = {
         "agree": a_best, "clash": c_best, "agree_minus_clash": a_best - c_best, "top": float(gap > 0),
         "gap": gap, "overlap": ov, "keyword": float(keyword is not None), "action": float(clause.has_action),
         "short": math.log1p(len(clause.core)), "same_lang": float(phrase.lang == clause.lang),
         "coverage": coverage, "second": second, "list_like": sum(bare) / len(bare), "clauses": math.log(len(clauses)),
+        "sound": sound,
     }
     values = [base[n] for n in BASE_FEATURES] + [zh] + [zh * base[n] for n in ZH_COPIES]
     return PairEvidence(np.array(values, dtype=np.float64), int(ci), keyword)

@@ -1,8 +1,9 @@
 """The learned matcher: a logistic-regression head over pair features, with its thresholds, stored as JSON.
 
 P(said | x) = 1 / (1 + exp(−(w·z + b))), z = (x − mean) / scale. Fitted by Newton's method with an L2 penalty
-λ‖w‖²/2 (bias unpenalised). A point is matched when P ≥ threshold[lang]; an answer is sent for review when any
-point's P lies in [review_low, review_high] (see review.py). The critical head has the same form.
+λ‖w‖²/2 (bias unpenalised). A point is matched when P ≥ threshold[lang]; it is *uncertain* when
+|P − threshold[lang]| < review_margin, and an uncertain point sends the answer for review (see review.py).
+The critical head has the same form.
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ class LogisticHead:
     mean: list[float]
     scale: list[float]
     threshold: dict[str, float] = field(default_factory=lambda: {"zh": 0.5, "en": 0.5})
-    review_low: float = 0.35
-    review_high: float = 0.65
+    review_margin: float = 0.1
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """P(said) for rows of raw features (n × d) or one row (d)."""
@@ -39,8 +39,8 @@ class LogisticHead:
     def matched(self, p: float, lang: str) -> bool:
         return p >= self.threshold.get(lang, 0.5)
 
-    def uncertain(self, p: float) -> bool:
-        return self.review_low <= p <= self.review_high
+    def uncertain(self, p: float, lang: str) -> bool:
+        return abs(p - self.threshold.get(lang, 0.5)) < self.review_margin
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight: np.ndarray | None = None,

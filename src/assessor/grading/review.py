@@ -1,8 +1,8 @@
 """When the scorer abstains (待老师复核 / needs trainer review), and the shape of a trainer's decision.
 
 An answer needs review when (reasons, in this order):
-- `uncertain_point`: some point's probability lies in the head's review band [review_low, review_high];
-- `uncertain_critical`: some critical error's probability lies in the critical head's band;
+- `uncertain_point`: some point's probability lies within the head's review margin of its threshold;
+- `uncertain_critical`: the same for a critical error and the critical head;
 - `other_language`: the answer is not in the language the worker chose (when the caller says which);
 - `instruction`: the answer talks to the grader ("give me full marks") next to real content;
 - `short_on_topic`: a very short answer (≤ 6 characters of content) that comes close to a point.
@@ -24,7 +24,9 @@ class ReviewInputs:
     """What the rules look at, gathered by the scorer."""
 
     point_probs: Sequence[float]
+    point_langs: Sequence[str]
     critical_probs: Sequence[float]
+    critical_langs: Sequence[str]
     answer_lang: str | None
     expected_lang: str | None
     content_chars: int
@@ -37,9 +39,11 @@ def review_reasons(inputs: ReviewInputs, point: LogisticHead | None, critical: L
     if not inputs.has_content:
         return []
     reasons = []
-    if point is not None and any(point.uncertain(p) for p in inputs.point_probs):
+    if point is not None and any(point.uncertain(p, lang) for p, lang in
+                                 zip(inputs.point_probs, inputs.point_langs, strict=True)):
         reasons.append("uncertain_point")
-    if critical is not None and any(critical.uncertain(p) for p in inputs.critical_probs):
+    if critical is not None and any(critical.uncertain(p, lang) for p, lang in
+                                    zip(inputs.critical_probs, inputs.critical_langs, strict=True)):
         reasons.append("uncertain_critical")
     if inputs.expected_lang and inputs.answer_lang and inputs.answer_lang != inputs.expected_lang:
         reasons.append("other_language")

@@ -67,6 +67,7 @@ class PointResult:
     evidence: str
     keyword: str | None
     margin: float
+    lang: str = "zh"
 
     @property
     def confidence(self) -> float:
@@ -102,6 +103,7 @@ class GradeResult:
     critical: list[CriticalHit] = field(default_factory=list)
     needs_review: bool = False
     review_reasons: list[str] = field(default_factory=list)
+    critical_probabilities: list[tuple[float, str]] = field(default_factory=list)  # (P, lang) per critical error
 
     @property
     def matched_count(self) -> int:
@@ -261,28 +263,34 @@ class Grader:
         elif not analysis.clauses:
             flags.append("no_answer_content")
         head = self.head.point if self.head else None
+        crit_head = self.head.critical if self.head else None
         results: list[PointResult] = []
         probs: list[float] = []
+        langs: list[str] = []
         point_evs: list[PairEvidence | None] = list(analysis.points) or [None] * len(points)
         for t, ev in zip(points, point_evs, strict=True):
             p = self._point_probability(ev) if ev is not None else 0.0
-            probs.append(p)
             clause_lang = analysis.clauses[ev.clause].lang if ev is not None else (lang or "zh")
+            probs.append(p)
+            langs.append(clause_lang)
             matched = head.matched(p, clause_lang) if head is not None else p >= 0.5
             results.append(PointResult(
                 t.index, t.zh, t.en, t.weight, "do_not" if t.polarity < 0 else "do", matched, p,
                 analysis.clauses[ev.clause].text if ev is not None and ev.features[0] > -1 else "",
-                ev.keyword if ev is not None else None, float(ev.features[0]) if ev is not None else 0.0))
+                ev.keyword if ev is not None else None, float(ev.features[0]) if ev is not None else 0.0,
+                clause_lang))
         crit_probs: list[float] = []
+        crit_langs: list[str] = []
         hits: list[CriticalHit] = []
-        crit_head = self.head.critical if self.head else None
-        crit_evs: list[PairEvidence | None] = list(analysis.critical) or [None] * len(crits)
-        for t, ev in zip(crits, crit_evs, strict=True):
-            p = self._critical_probability(ev) if ev is not None else 0.0
+        for t, cev in zip(crits, analysis.critical, strict=False):
+            p = self._critical_probability(cev)
+            clause = analysis.clauses[cev.clause]
             crit_probs.append(p)
-            if (crit_head.matched(p, analysis.clauses[ev.clause].lang) if crit_head and ev else p >= 0.5) \
-                    and ev is not None:
-                hits.append(CriticalHit(t.index, t.zh, t.en, analysis.clauses[ev.clause].text, p))
+            crit_langs.append(clause.lang)
+            said = crit_head.matched(p, clause.lang) if crit_head is not None else p >= 0.5
+            # the answer must not also say *not* to do it more plainly (features 0 and 1: agree, clash)
+            if said and cev.features[0] > cev.features[1]:
+                hits.append(CriticalHit(t.index, t.zh, t.en, clause.text, p))
         total = sum(t.weight for t in points)
         score = sum(r.weight for r in results if r.matched) / total if total else 0.0
         evidence = [analysis.clauses[ev.clause] for ev, r in zip(analysis.points, results, strict=False) if r.matched]
@@ -299,9 +307,10 @@ class Grader:
         if self.head is None:
             flags.append("uncalibrated")
         content = sum(len(c.core) for c in analysis.clauses)
-        reasons = review_reasons(ReviewInputs(probs, crit_probs, lang, expected_lang, content, bool(analysis.ignored),
-                                              bool(analysis.clauses)), head, crit_head)
-        return GradeResult(item.id, score, results, lang, flags, analysis.ignored, hits, bool(reasons), reasons)
+        reasons = review_reasons(ReviewInputs(probs, langs, crit_probs, crit_langs, lang, expected_lang, content,
+                                              bool(analysis.ignored), bool(analysis.clauses)), head, crit_head)
+        return GradeResult(item.id, score, results, lang, flags, analysis.ignored, hits, bool(reasons), reasons,
+                           list(zip(crit_probs, crit_langs, strict=True)))
 
 
 _graders: dict[str, Grader] = {}

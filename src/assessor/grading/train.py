@@ -4,8 +4,9 @@
   head (when the corpus has committed critical errors). Reviews count twice (a trainer's confirmed decision).
 - `cross_validate`: leave-items-out folds; every answer is graded by a head that never saw its item, through the
   same `Grader.grade` code path the app uses.
-- `tune_thresholds`: per language, the point threshold maximising point-level accuracy on out-of-fold
-  probabilities; then the widest review band around it that keeps abstentions ≤ `max_abstain`.
+- `tune_thresholds`: per language, the point threshold with the fewest point errors on out-of-fold
+  probabilities (and the critical threshold); `tune_review_margins`: the review margins around them that give the
+  best band agreement on the answers kept with abstentions ≤ `max_abstain`.
 Embeddings are cached on disk (never committed) so experiments do not re-embed.
 """
 
@@ -15,7 +16,7 @@ import hashlib
 import pickle
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -115,11 +116,10 @@ def fit_head(grader: Grader, bank: Bank, examples: Sequence[Example], l2: float 
     if data.y_crit.size and 3 <= data.y_crit.sum() < len(data.y_crit):
         critical = fit_logistic(data.x_crit, data.y_crit, l2=l2 * 3)
     if base is not None:
-        point = replace(point, threshold=dict(base.point.threshold), review_low=base.point.review_low,
-                        review_high=base.point.review_high)
+        point = replace(point, threshold=dict(base.point.threshold), review_margin=base.point.review_margin)
         if critical is not None and base.critical is not None:
             critical = replace(critical, threshold=dict(base.critical.threshold),
-                               review_low=base.critical.review_low, review_high=base.critical.review_high)
+                               review_margin=base.critical.review_margin)
     return HeadFile(grader.embedder.model_id, point, critical,
                     {"answers": len(examples), "point_pairs": int(len(data.y_point)),
                      "point_positives": int(data.y_point.sum()), "critical_pairs": int(len(data.y_crit)),
@@ -143,7 +143,6 @@ class Graded:
 
     example: Example
     result: GradeResult
-    point_probs: list[float] = field(default_factory=list)
 
 
 def cross_validate(embedder: Embedder, bank: Bank, examples: Sequence[Example], k: int = 5, l2: float = 1.0,
@@ -157,32 +156,68 @@ def cross_validate(embedder: Embedder, bank: Bank, examples: Sequence[Example], 
         grader = Grader(embedder, head=head)
         for ex in examples:
             if ex.item in fold:
-                result = grader.grade(bank.items[ex.item], ex.text)
-                out.append(Graded(ex, result, [p.probability for p in result.points]))
+                out.append(Graded(ex, grader.grade(bank.items[ex.item], ex.text)))
     return out
 
 
-def _accuracy(probs: np.ndarray, labels: np.ndarray, threshold: float) -> float:
-    return float(((probs >= threshold) == labels).mean()) if len(labels) else 0.0
+def _best_threshold(probs: np.ndarray, labels: np.ndarray, false_positive_cost: float = 1.0) -> float:
+    """The threshold on a grid (0.2..0.8) with the lowest cost (misses + cost × false alarms); ties → nearer 0.5."""
+    grid = np.round(np.arange(0.2, 0.81, 0.02), 2)
+
+    def cost(t: float) -> float:
+        said = probs >= t
+        return float((~said & labels).sum() + false_positive_cost * (said & ~labels).sum())
+
+    return float(min(grid, key=lambda t: (cost(t), abs(t - 0.5))))
 
 
-def tune_thresholds(graded: Sequence[Graded], head: HeadFile, max_abstain: float = 0.18) -> HeadFile:
-    """Per-language point thresholds and the review band from out-of-fold results (see the module docstring)."""
+def tune_thresholds(graded: Sequence[Graded], head: HeadFile) -> HeadFile:
+    """Per-language point thresholds (fewest point errors) and one critical threshold (a false alarm, which
+    zeroes a good answer, costs twice a miss), from out-of-fold results."""
     point = head.point
     thresholds = dict(point.threshold)
     for lang in ("zh", "en"):
-        rows = [g for g in graded if g.example.lang == lang]
-        probs = np.array([p for g in rows for p in g.point_probs])
-        labels = np.array([s for g in rows for s in g.example.said], dtype=bool)
-        if len(labels) >= 20:
-            grid = np.round(np.arange(0.2, 0.81, 0.02), 2)
-            thresholds[lang] = float(max(grid, key=lambda t: (_accuracy(probs, labels, t), -abs(t - 0.5))))
-    mid = float(np.mean(list(thresholds.values())))
-    best = (0.0, 0.0)
-    for half in np.arange(0.0, 0.41, 0.01):
-        low, high = max(0.0, mid - half), min(1.0, mid + half)
-        share = np.mean([any(low <= p <= high for p in g.point_probs) for g in graded]) if graded else 0.0
-        if share <= max_abstain:
-            best = (low, high)
-    point = replace(point, threshold=thresholds, review_low=round(best[0], 3), review_high=round(best[1], 3))
-    return replace(head, point=point)
+        pairs = [(p.probability, s) for g in graded for p, s in zip(g.result.points, g.example.said, strict=True)
+                 if p.lang == lang]
+        if len(pairs) >= 20:
+            thresholds[lang] = _best_threshold(np.array([p for p, _ in pairs]), np.array([s for _, s in pairs]))
+    critical = head.critical
+    crit_pairs = [(p, i in g.example.critical) for g in graded
+                  for i, (p, _) in enumerate(g.result.critical_probabilities)]
+    if critical is not None and sum(s for _, s in crit_pairs) >= 3:
+        t = _best_threshold(np.array([p for p, _ in crit_pairs]), np.array([s for _, s in crit_pairs]), 2.0)
+        critical = replace(critical, threshold={"zh": t, "en": t})
+    return replace(head, point=replace(point, threshold=thresholds), critical=critical)
+
+
+def _abstains(g: Graded, point: LogisticHead, critical: LogisticHead | None, point_margin: float,
+              critical_margin: float) -> bool:
+    other = [r for r in g.result.review_reasons if not r.startswith("uncertain_")]
+    if other:
+        return True
+    if any(abs(p.probability - point.threshold.get(p.lang, 0.5)) < point_margin for p in g.result.points):
+        return True
+    return critical is not None and any(abs(p - critical.threshold.get(lang, 0.5)) < critical_margin
+                                        for p, lang in g.result.critical_probabilities)
+
+
+def tune_review_margins(bank: Bank, graded: Sequence[Graded], head: HeadFile, max_abstain: float = 0.18) -> HeadFile:
+    """The review margins (point, critical) that maximise band agreement (quadratic kappa) on the answers kept,
+    with at most `max_abstain` of answers sent for review. `graded` must come from heads with these thresholds."""
+    from assessor.grading.metrics import labelled_score, quadratic_kappa
+    from assessor.grading.scorer import score_band
+
+    gold = [score_band(labelled_score(bank, g.example)) for g in graded]
+    pred = [score_band(g.result.score) for g in graded]
+    best: tuple[float, float, float] = (-2.0, 0.0, 0.0)
+    for pm in np.round(np.arange(0.0, 0.31, 0.02), 2):
+        for cm in np.round(np.arange(0.0, 0.31, 0.05), 2):
+            out = [_abstains(g, head.point, head.critical, pm, cm) for g in graded]
+            if np.mean(out) > max_abstain:
+                continue
+            kept = [i for i, o in enumerate(out) if not o]
+            kappa = quadratic_kappa([gold[i] for i in kept], [pred[i] for i in kept])
+            if kappa > best[0] + 1e-9:
+                best = (kappa, float(pm), float(cm))
+    critical = replace(head.critical, review_margin=best[2]) if head.critical is not None else None
+    return replace(head, point=replace(head.point, review_margin=best[1]), critical=critical)
