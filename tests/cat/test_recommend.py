@@ -2,7 +2,16 @@ import pytest
 
 from assessor.cat import engine
 from assessor.cat.engine import DomainResult, Evidence, OverallResult, SessionResults
-from assessor.recommend import course_levels_to_try, recommend
+from assessor.recommend import (
+    LABEL_TEXT,
+    STOP_TEXT,
+    area_notes,
+    claim_text,
+    course_levels_to_try,
+    readiness_text,
+    recommend,
+    stop_text,
+)
 
 
 def _domain(domain, theta, level_shown, evidence=(), p_ready=None):
@@ -46,7 +55,8 @@ def test_weakest_first_right_level_and_reasons(small_bank):
     assert recs[0].level == 5 and recs[1].level == 4
     for r in recs:
         assert r.reason["zh"] and r.reason["en"] and r.kind == "gap"
-        assert small_bank.courses[r.course_id].level <= 6
+        course = small_bank.courses[r.course_id]
+        assert course.level == r.level and r.domain in course.domains
 
 
 def test_never_below_shown_level(small_bank):
@@ -98,3 +108,63 @@ def test_from_a_real_session(small_bank):
 def test_no_recommendation_when_all_above(small_bank, target):
     res = _results([_domain("cleaning", 2.0, 3, p_ready=0.99)], level=target)
     assert recommend(small_bank, res) == []
+
+
+def _right(item_id):
+    return Evidence(item_id=item_id, type="single_choice", level=4, score=1, category=1, max_category=1,
+                    correct=True, verdict="correct", tags=[], course_refs=[])
+
+
+def test_half_wrong_area_gets_a_course_even_when_estimated_at_level(small_bank):
+    ev = [_missed("cok-0001", "C-COK-4/u1", []), _missed("cok-0002", "C-COK-4/u1", []), _right("cok-0003")]
+    res = _results([_domain("cooking_nutrition", 0.6, 4, ev, p_ready=0.9)])
+    recs = recommend(small_bank, res)
+    assert [(r.domain, r.kind) for r in recs] == [("cooking_nutrition", "missed")]
+    assert "一半" in recs[0].reason["zh"] and "half" in recs[0].reason["en"]
+
+
+def test_contradicted_area_is_a_gap_and_notes_cover_unmeasured_areas(small_bank):
+    cooking = _domain("cooking_nutrition", 0.4, 4, [_missed("cok-0001", "x/u1", []), _missed("cok-0002", "x/u1", [])],
+                      p_ready=0.8).model_copy(update={"direction": "not_reached", "measured_enough": False, "k_needed": 3})
+    res = _results([cooking])
+    recs = recommend(small_bank, res)
+    assert recs and recs[0].domain == "cooking_nutrition" and recs[0].kind == "gap"
+    notes = area_notes(small_bank, res, recs)
+    assert [(n.domain, n.kind) for n in notes] == [("cooking_nutrition", "not_measured")]
+    assert "还没测够" in notes[0].text["zh"] and "not measured enough" in notes[0].text["en"]
+    assert claim_text(cooking, {"zh": "四级", "en": "Level 4"}, "zh") == "还没测够"
+
+
+def test_texts_exist_in_both_languages_for_every_code():
+    from assessor.cat.claims import LABELS
+    from assessor.cat.stop import LEGACY_CODES, STOP_CODES
+
+    for table, keys in ((LABEL_TEXT, LABELS), (STOP_TEXT, STOP_CODES)):
+        for key in keys:
+            assert table[key]["zh"] and table[key]["en"]
+    for old in LEGACY_CODES:
+        assert stop_text(old, "zh") and stop_text(old, "en")
+
+
+def test_zero_of_two_area_is_never_reached_or_very_sure(small_bank):
+    """The reported case: both cooking questions wrong, the other areas strong; the engine asks cooking
+    again, and the result never claims cooking reached with a confidence word."""
+    import numpy as np
+
+    from assessor.cat.simulate import draw_category, synthesize_response
+
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        state = engine.start_session(small_bank, "housekeeper", 4, seed=seed,
+                                     config=engine.EngineConfig(pilot_rate=0.0))
+        while (item := engine.next_item(small_bank, state)) is not None:
+            k = 0 if item.domain == "cooking_nutrition" else draw_category(item, 1.5, rng)
+            response, partial = synthesize_response(item, k, rng)
+            state = engine.record_answer(small_bank, state, item.id, response, partial_credit=partial).state
+        res = engine.results(small_bank, state)
+        cooking = next(d for d in res.domains if d.domain == "cooking_nutrition")
+        assert cooking.n_items >= 3 and cooking.measured_enough
+        assert cooking.direction == "not_reached"
+        recs = recommend(small_bank, res)
+        assert any(r.domain == "cooking_nutrition" for r in recs)
+        assert readiness_text(small_bank, res, "zh").startswith("总体看") and readiness_text(small_bank, res, "en")

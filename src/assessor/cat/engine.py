@@ -80,6 +80,7 @@ class EngineConfig(BaseModel):
     area_info_per_item: float = 0.175
     min_gain_per_item: float = 0.005
     focus_share_factor: float = 1.5
+    focus_extra_items: int = 2
     close_call_min_items: int = 12
 
 
@@ -336,7 +337,8 @@ def start_session(
     experience: see prior.experience_shift); `seen_item_ids` are never shown (recent sessions);
     `exposure_rates` (item → share of recent sessions that showed it, see select.exposure_rates) turns
     on the exposure cap `config.max_exposure`; `focus_domains` (areas the worker ticked) get their
-    blueprint share × `config.focus_share_factor` (renormalised) and one more own answer than k.
+    blueprint share × `config.focus_share_factor` (renormalised) and `config.focus_extra_items` more own
+    answers than k.
     Only the role's items are kept in the state."""
     cfg = config or EngineConfig()
     role_obj = bank.roles.get(role)
@@ -383,8 +385,9 @@ def start_session(
 
 
 def _k(state: SessionState) -> dict[str, int]:
-    """Own answers each area needs before it is measured enough (one more for ticked areas)."""
-    return {d: state.own_evidence_k + (1 if d in state.focus else 0) for d in state.domains}
+    """Own answers each area needs before it is measured enough (`focus_extra_items` more for ticked areas)."""
+    extra = state.config.focus_extra_items
+    return {d: state.own_evidence_k + (extra if d in state.focus else 0) for d in state.domains}
 
 
 def _p_own(state: SessionState) -> dict[str, float]:
@@ -491,7 +494,7 @@ def _close_call(state: SessionState, available: set[str]) -> bool:
         [state.theta[d] - state.cut_score for d in state.domains], [state.se[d] for d in state.domains],
         comp - state.cut_score, comp_se, cfg.max_items - state.n_items,
         area_gain_per_item=cfg.area_info_per_item, composite_gain_per_item=cfg.composite_info_per_item,
-        min_gain_per_item=cfg.min_gain_per_item,
+        min_gain_per_item=cfg.min_gain_per_item, readiness_weight=cfg.readiness_weight,
     )
 
 

@@ -201,14 +201,14 @@ def _truth(domains: Sequence[str], n: int, rng: np.random.Generator, rho: float,
     return truth, weak
 
 
-def _claims_table(made: list[tuple[str, str, bool]]) -> dict[str, dict[str, dict[str, float]]]:
+def _claims_table(made: list[tuple[str, str, bool]]) -> dict[str, dict[str, dict[str, float | None]]]:
     """{label: {direction: {count, share_true}}} from (label, direction, true) triples."""
-    out: dict[str, dict[str, dict[str, float]]] = {}
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
     for label in claims.LABELS:
         out[label] = {}
         for direction in ("reached", "not_reached"):
             hits = [t for lab, d, t in made if lab == label and d == direction]
-            out[label][direction] = {"count": len(hits), "share_true": float(np.mean(hits)) if hits else float("nan")}
+            out[label][direction] = {"count": len(hits), "share_true": float(np.mean(hits)) if hits else None}
     return out
 
 

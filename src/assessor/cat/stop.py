@@ -119,10 +119,10 @@ def expected_remaining(
 
 def continuation_gain(
     delta: Sequence[float], se: Sequence[float], composite_delta: float, composite_se: float, m: int, *,
-    area_gain_per_item: float, composite_gain_per_item: float,
+    area_gain_per_item: float, composite_gain_per_item: float, readiness_weight: float = 1.0,
 ) -> float:
-    """Expected drop in misclassification from m more items: for the readiness claim (composite) plus the
-    mean over areas, each posterior N(δ, s²) narrowing to precision s⁻² + m·g (g per item: the composite's,
+    """Expected drop in misclassification from m more items: `readiness_weight` × that of the readiness
+    claim (composite) plus the mean over areas, each posterior N(δ, s²) narrowing to precision s⁻² + m·g (g per item: the composite's,
     or an area's share) and the preposterior error E Φ(−|δ'|/s') of select.expected_error_after."""
     from assessor.cat.select import expected_error_after
 
@@ -134,19 +134,19 @@ def continuation_gain(
     cs_next = 1.0 / np.sqrt(1.0 / cs**2 + m * composite_gain_per_item)
     cd = np.array(composite_delta)
     comp = float(ndtr(-abs(composite_delta) / composite_se) - expected_error_after(cd, cs, cs_next))
-    return area + comp
+    return area + readiness_weight * comp
 
 
 def worth_continuing(
     delta: Sequence[float], se: Sequence[float], composite_delta: float, composite_se: float, items_left: int, *,
     area_gain_per_item: float, composite_gain_per_item: float, min_gain_per_item: float,
-    horizons: Sequence[int] = (3, 6, 12),
+    readiness_weight: float = 1.0, horizons: Sequence[int] = (3, 6, 12),
 ) -> bool:
     """True when, for some horizon m ≤ items_left, `continuation_gain` / m ≥ `min_gain_per_item`: more
     items are still expected to change enough decisions to be worth the worker's time."""
     for m in sorted({min(h, items_left) for h in (*horizons, items_left) if items_left > 0}):
         gain = continuation_gain(delta, se, composite_delta, composite_se, m, area_gain_per_item=area_gain_per_item,
-                                 composite_gain_per_item=composite_gain_per_item)
+                                 composite_gain_per_item=composite_gain_per_item, readiness_weight=readiness_weight)
         if gain / m >= min_gain_per_item:
             return True
     return False

@@ -36,11 +36,21 @@ def simulate_command(
     k: int | None = typer.Option(None, "--randomesque-k", help="Randomesque group size."),
     max_items: int | None = typer.Option(None, "--max-items"),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the fixed-form baseline."),
+    profile: str = typer.Option("normal", "--profile", help="normal | spiky (one area 1.5 below the cut, the others 1.0 above)."),
+    aberrant: str | None = typer.Option(None, "--aberrant", help="random | testwise | careless | speeder"),
+    focus: list[str] = typer.Option([], "--focus", help="An area the worker ticked (repeat for several)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Run the real engine on simulees with known, correlated per-domain abilities."""
-    from assessor.cat.engine import EngineConfig
-    from assessor.cat.simulate import simulate
+    from assessor.cat.engine import EngineConfig, EngineError
+    from assessor.cat.simulate import ABERRANT, PROFILES, simulate
+
+    if profile not in PROFILES:
+        typer.echo(f"--profile must be one of: {', '.join(PROFILES)}", err=True)
+        raise typer.Exit(2)
+    if aberrant is not None and aberrant not in ABERRANT:
+        typer.echo(f"--aberrant must be one of: {', '.join(ABERRANT)}", err=True)
+        raise typer.Exit(2)
 
     loaded = _load_bank(bank, seed)
     overrides: dict[str, Any] = {}
@@ -51,7 +61,12 @@ def simulate_command(
     if max_items is not None:
         overrides["max_items"] = max_items
     config = EngineConfig(**overrides)
-    out = simulate(loaded, role, level, n_examinees=examinees, seed=seed, config=config, baseline=baseline)
+    try:
+        out = simulate(loaded, role, level, n_examinees=examinees, seed=seed, config=config, baseline=baseline,
+                       profile=profile, aberrant=aberrant, focus_domains=focus)
+    except EngineError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
     out["config"] = config.model_dump()
     if as_json:
         print_json(out)
@@ -61,7 +76,15 @@ def simulate_command(
     typer.echo(f"  items mean {out['mean_items']:.1f}  p90 {out['p90_items']:.0f}  ms/selection {out['ms_per_selection']:.2f}")
     typer.echo(f"  RMSE {out['rmse_theta']:.3f}  bias {out['bias_theta']:+.3f}  readiness {out['readiness_accuracy']:.1%}")
     typer.echo(f"  classification overall {cls['overall']:.1%}  worst domain {cls['min_domain']:.1%}")
-    typer.echo(f"  max exposure {out['max_exposure']:.2f}  unused {out['unused_share']:.1%}")
+    typer.echo(f"  max exposure {out['max_exposure']:.2f}  unused {out['unused_share']:.1%}  at the item cap {out['at_cap_share']:.1%}")
+    typer.echo(f"  open items in the first 5: {out['open_in_first_5']}  types {out['type_shares']}")
+    typer.echo(f"  flagged as aberrant: {out['flagged_share']:.1%} {out['flag_reasons']}")
+    for label, by_direction in out["claims"].items():
+        for direction, c in by_direction.items():
+            if c["count"]:
+                typer.echo(f"  claim {label}/{direction}: {c['count']} made, {c['share_true'] or 0:.1%} true")
+    if profile == "spiky":
+        typer.echo(f"  weak area found {out['weak_area_found']:.1%}, shown reached and very sure {out['weak_area_sure_reached']:.1%}")
     if "fixed_form" in out:
         ff = out["fixed_form"]
         typer.echo(
