@@ -29,7 +29,7 @@ from assessor.i18n import join, t
 from assessor.recommend import Recommendation, recommend
 from assessor.responses import MAX_TEXT, InputProblem, answer_text, clean_text, normalise_response
 from assessor.services import LanguageService, Models
-from assessor.store import AssessmentSession, Message, Store
+from assessor.store import AssessmentSession, Message, StaleSession, Store
 from assessor.views import CourseView, DomainRow, FeedbackView, QuestionView, ResultView, Turn
 
 __all__ = ["Assessment", "CourseView", "DomainRow", "FeedbackView", "InputProblem", "LanguageService", "Models",
@@ -92,7 +92,9 @@ class Assessment:
         return SessionState.from_dict(row.state["engine"])
 
     def _save(self, row: AssessmentSession, state: SessionState, lang: str | None = None) -> None:
-        self.store.save_state(row.id, {"engine": state.to_dict(), "lang": lang or row.language}, language=lang)
+        """Save as a compare-and-swap on the version `row` was read at (StaleSession if another request wrote)."""
+        row.version = self.store.save_state(row.id, {"engine": state.to_dict(), "lang": lang or row.language},
+                                            language=lang, expected_version=row.version)
 
     def _say(self, session_id: str, text: str, *, kind: str, source: str = "bank", reason: str = "",
              item_id: str | None = None, speaker: str = "assessor") -> None:
@@ -198,7 +200,14 @@ class Assessment:
         """Pick (or re-show) the pending question and store it as pending before returning it; or finish."""
         was_pending = state.pending_item_id
         item = engine.next_item(self.bank, state, now=self.clock())
-        self._save(row, state, lang)
+        try:
+            self._save(row, state, lang)
+        except StaleSession:  # another request (refresh, tab, process) wrote since `row` was read: go on from its state
+            fresh = self._row(row.id)
+            if fresh.status == "finished":
+                return Turn(fresh.id, fresh.resume_code, lang, notice=notice, feedback=feedback,
+                            result=self.result(fresh.id, lang))
+            return self._advance(fresh, self._state(fresh), lang, notice=notice, feedback=feedback, announce=False)
         if item is None:
             result = self._finish(row, state, lang)
             return Turn(row.id, row.resume_code, lang, notice=notice, feedback=feedback, result=result)
@@ -229,13 +238,19 @@ class Assessment:
             seconds = max(0.0, self.clock() - issued) if issued else None
             outcome = engine.record_answer(self.bank, state, item_id, clean, seconds=seconds, partial_credit=partial)
             new_state = outcome.state
-            # The contract: the response and the state after it are committed before anything else is shown.
-            self.store.record_answer(
-                session_id, item_id=item.id, item_version=item.version,
-                item_params=params_used(item), domain=item.domain, level=item.level,
-                item_type=item.type, answer=clean, score=outcome.score, category=outcome.category,
-                correct=outcome.correct, pilot=outcome.pilot, theta=outcome.theta, se=outcome.se,
-                state={"engine": new_state.to_dict(), "lang": lang}, seconds=seconds, grading=grading)
+            # The contract: the response and the state after it are committed before anything else is shown,
+            # and only if nobody wrote the session since it was read (else the stale-question message).
+            try:
+                self.store.record_answer(
+                    session_id, item_id=item.id, item_version=item.version,
+                    item_params=params_used(item), domain=item.domain, level=item.level,
+                    item_type=item.type, answer=clean, score=outcome.score, category=outcome.category,
+                    correct=outcome.correct, pilot=outcome.pilot, theta=outcome.theta, se=outcome.se,
+                    state={"engine": new_state.to_dict(), "lang": lang}, seconds=seconds, grading=grading,
+                    expected_version=row.version)
+            except StaleSession as error:  # a double tap, another tab or another process answered first
+                raise InputProblem("stale_question") from error
+            row.version += 1
             self._say(session_id, answer_text(item, clean, lang), kind="answer", source="worker",
                       speaker="worker", item_id=item.id)
             view = self._feedback(row, item, clean, outcome, grading, lang)
@@ -330,9 +345,15 @@ class Assessment:
         with self._lock(session_id):
             row = self._row(session_id)
             lang = lang or row.language
-            if row.status != "finished":
+            for _attempt in range(3):  # another request may write between our read and our write: read again
+                if row.status == "finished":
+                    break
                 state = engine.finish(self._state(row), "ended_by_worker")
-                self._save(row, state, lang)
+                try:
+                    self._save(row, state, lang)
+                except StaleSession:
+                    row = self._row(session_id)
+                    continue
                 return Turn(row.id, row.resume_code, lang, result=self._finish(row, state, lang))
             return Turn(row.id, row.resume_code, lang, result=self.result(row.id, lang))
 
@@ -354,8 +375,16 @@ class Assessment:
             "recommendations": [c.to_dict() for c in courses],
             "summary": {"text": summary, "source": source, "reason": reason, "lang": lang},
         }
-        self.store.finish_session(row.id, results=payload, level_reached=results.overall.level_shown,
-                                  ready=results.overall.ready, state={"engine": state.to_dict(), "lang": lang})
+        try:
+            row.version = self.store.finish_session(row.id, results=payload, level_reached=results.overall.level_shown,
+                                                    ready=results.overall.ready,
+                                                    state={"engine": state.to_dict(), "lang": lang},
+                                                    expected_version=row.version)
+        except StaleSession:  # finished (or answered) meanwhile by another request: show what is stored
+            fresh = self._row(row.id)
+            if fresh.status == "finished":
+                return self.result(row.id, lang)
+            raise InputProblem("stale_question") from None
         view = self._result_view(row, results, courses, summary, source, lang)
         self._say(row.id, view.as_markdown(), kind="result", source="bank", reason="engine results and course rules")
         if source == "model":
