@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from typing import Any
+
 import pytest
 
-from assessor.bank.load import Bank
+from assessor.bank.load import Bank, load_bank
 from assessor.dialogue import Assessment, InputProblem
 from assessor.lm.service import LMService
 from assessor.retrieval.embedder import get_embedder
@@ -78,4 +81,38 @@ def test_stop_after_another_process_answered_keeps_that_answer(tiny_bank: Bank, 
     row = one.store.get_session(turn.session_id)
     assert row is not None and row.status == "finished"
     assert len(row.state["engine"]["responses"]) == 1
+    assert [r.item_id for r in one.store.responses(turn.session_id)] == [turn.question.item_id]
+
+
+def _answer_in_process(url: str, session_id: str, item_id: str, barrier: Any, out: Any) -> None:
+    """A separate app process: its own bank, models and Assessment; waits for the other, then answers."""
+    from tests.conftest import TINY_BANK
+
+    bank = load_bank(TINY_BANK)
+    assessment = _process(bank, url)
+    assessment.current(session_id)  # the page it serves shows the pending question
+    barrier.wait(timeout=60)
+    try:
+        assessment.answer(session_id, item_id, _right(bank, item_id))
+        out.put("stored")
+    except InputProblem as problem:
+        out.put(problem.key)
+
+
+def test_two_processes_answering_at_once_store_one_answer_and_tell_the_other(
+        tiny_bank: Bank, database_url: str) -> None:
+    one = _process(tiny_bank, database_url)
+    turn = one.start("CAS-D4", role="housekeeper", level=5, lang="zh", seed=6)
+    assert turn.question is not None
+    context = multiprocessing.get_context("spawn")
+    barrier, out = context.Barrier(2), context.Queue()
+    processes = [context.Process(target=_answer_in_process,
+                                 args=(database_url, turn.session_id, turn.question.item_id, barrier, out))
+                 for _ in range(2)]
+    for process in processes:
+        process.start()
+    outcomes = sorted(out.get(timeout=120) for _ in processes)
+    for process in processes:
+        process.join(timeout=60)
+    assert outcomes == ["stale_question", "stored"]
     assert [r.item_id for r in one.store.responses(turn.session_id)] == [turn.question.item_id]
