@@ -53,6 +53,7 @@ def test_calibrate_from_jsonl_dry_run_and_apply(tmp_path):
     assert dry.exit_code == 0, dry.output
     report = json.loads(dry.output)
     assert report["items_calibrated"] == 2 and not report["applied"]
+    assert report["dif"]["items_tested"] == 0 and "not enough" in report["dif"]["note"]  # no lang/theta given
     assert file.read_text(encoding="utf-8") == before
     applied = runner.invoke(app, ["calibrate", "--responses", str(path), "--bank", str(bank_dir), "--apply"])
     assert applied.exit_code == 0, applied.output

@@ -102,6 +102,54 @@ def _rows_from_store() -> list[tuple[str, str, int]] | None:
     return [(f"{r.session_id}:{r.domain}", r.item_id, int(r.category)) for r in store.all_responses()]
 
 
+def _dif_from_store() -> list[Any]:
+    """DIF input from the store: each counted answer with its session's language and the final θ̂ of its
+    domain in that session (the θ after the session's last answer in that domain)."""
+    from assessor.cat.dif import DifAnswer
+    from assessor.store import open_store
+
+    store = open_store()
+    languages = {row.id: row.language for row, _ in store.list_sessions(limit=None)}
+    responses = [r for r in store.all_responses() if getattr(r, "counted", True) and not r.pilot]
+    final: dict[tuple[str, str], float] = {}
+    for r in responses:
+        if r.domain in (r.theta or {}):
+            final[(r.session_id, r.domain)] = float(r.theta[r.domain])
+    return [
+        DifAnswer(r.item_id, languages.get(r.session_id, ""), final.get((r.session_id, r.domain), 0.0), bool(r.correct))
+        for r in responses
+    ]
+
+
+def _dif_from_jsonl(path: Path) -> list[Any]:
+    """DIF input from JSON lines that carry `lang` and `theta` (lines without them are skipped)."""
+    from assessor.cat.dif import DifAnswer
+
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if "lang" in row and "theta" in row:
+            right = bool(row["correct"]) if "correct" in row else float(row.get("score", 0)) >= 1.0
+            out.append(DifAnswer(row["item"], str(row["lang"]), float(row["theta"]), right))
+    return out
+
+
+def dif_report(answers: list[Any], min_per_group: int) -> dict[str, Any]:
+    """The `dif` field of the calibrate report: Mantel–Haenszel zh (reference) vs en (focal)."""
+    from assessor.cat.dif import mantel_haenszel
+
+    results = mantel_haenszel(answers, reference="zh", focal="en", min_per_group=min_per_group)
+    report: dict[str, Any] = {
+        "reference": "zh", "focal": "en", "min_per_group": min_per_group, "items_tested": len(results),
+        "flagged": [r.to_dict() for r in results if r.ets_class != "A"],
+    }
+    if not results:
+        report["note"] = f"not enough answers: DIF needs at least {min_per_group} per language on an item"
+    return report
+
+
 def _rows_from_jsonl(path: Path, bank: Any) -> list[tuple[str, str, int]]:
     rows: list[tuple[str, str, int]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -125,6 +173,7 @@ def calibrate_command(
     responses: Path | None = typer.Option(None, "--responses", help="JSON-lines {session, item, category|score} instead of the store."),
     bank_dir: Path | None = typer.Option(None, "--bank", help="Bank folder (default: the configured one)."),
     threshold: float = typer.Option(0.1, "--threshold", help="Report items whose a or b moves more than this."),
+    dif_min: int = typer.Option(30, "--dif-min", help="Answers per language an item needs before its DIF is tested."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Estimate item parameters (MML with priors) from stored responses; report changes; --apply writes them."""
@@ -151,7 +200,7 @@ def calibrate_command(
     X, persons = response_matrix(rows, item_ids)
     result = calibrate(X, specs, min_responses=min_responses)
     changed = result.changed(threshold)
-    report = {
+    report: dict[str, Any] = {
         "persons": len(persons),
         "responses": len(rows),
         "items_with_responses": len(item_ids),
@@ -161,6 +210,7 @@ def calibrate_command(
         "iterations": result.iterations,
         "changed": [e.to_dict() for e in changed],
         "applied": False,
+        "dif": dif_report(_dif_from_jsonl(responses) if responses else _dif_from_store(), dif_min),
     }
     if apply:
         files: dict[str, list[Any]] = {}
@@ -180,6 +230,11 @@ def calibrate_command(
     )
     for e in changed:
         typer.echo(f"  {e.item_id}: a {e.a_prior:.2f} → {e.a:.2f} ({e.delta_a:+.2f}), b {e.b_prior:.2f} → {e.b:.2f} ({e.delta_b:+.2f}), n={e.n_responses}")
+    dif = report["dif"]
+    typer.echo(f"DIF zh/en (Mantel–Haenszel): {dif['items_tested']} items tested, {len(dif['flagged'])} flagged"
+               + (f" ({dif['note']})" if "note" in dif else ""))
+    for f in dif["flagged"]:
+        typer.echo(f"  {f['item']}: class {f['class']}, delta {f['delta']:+.2f}, chi2 {f['chi2']:.1f}, n {f['n_reference']}/{f['n_focal']}")
     if apply:
         typer.echo(f"Written as source: calibrated in {len(written_counts)} file(s).")
     elif changed:
