@@ -23,13 +23,16 @@ def progress_text(page: Any) -> str:
 
 
 def wait_for_next(page: Any, before: str, timeout: float = 30_000) -> None:
-    """Wait until the question number changes or the result shows."""
+    """Wait until the question number changes or the result shows. While an event runs Gradio draws its
+    "processing" status inside the components, which changes their text: that is not the next question."""
     page.wait_for_function(
         """(before) => {
+            const busy = (e) => e.innerText.includes('processing') || e.querySelector('.pending, .generating');
             const result = document.querySelector('#result-md');
-            if (result && result.offsetParent !== null && result.innerText.trim().length > 0) return true;
+            if (result && result.offsetParent !== null && result.innerText.trim().length > 0 && !busy(result))
+                return true;
             const p = document.querySelector('#progress');
-            return p && p.innerText.trim().length > 0 && p.innerText !== before;
+            return p && !busy(p) && p.innerText.trim().length > 0 && p.innerText !== before;
         }""", arg=before, timeout=timeout)
     page.wait_for_timeout(300)
 
