@@ -196,7 +196,6 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "The table shows the newest {shown} of {total} sessions: narrow the filter. Exports and statistics include all {total}."},
     "tr_small_n": {"zh": "注意：只有 {n} 次已完成的测试，少于 {min_n} 次时统计数字很不稳定，仅供参考。",
                    "en": "Caution: only {n} finished session(s); with fewer than {min_n} the statistics are unstable, read them as a rough guide."},
-    "tr_opened": {"zh": "当前查看：{code}", "en": "Now open: {code}"},
     "yes": {"zh": "是", "en": "yes"},
     "no": {"zh": "否", "en": "no"},
     "none": {"zh": "无", "en": "none"},

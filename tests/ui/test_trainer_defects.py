@@ -37,6 +37,18 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[AppContext, dict[s
     return ctx, out
 
 
+def logged_in(ctx: AppContext) -> tuple[TrainerPage, Screen]:
+    """The whole app, with the trainer logged in through the login button (as a browser would)."""
+    blocks = build_app(ctx)
+    page: TrainerPage = blocks.trainer_page
+    screen = Screen(blocks)
+    screen.set(page.username, "teacher")
+    screen.set(page.password, PASSWORD)
+    screen.run("trainer_login")
+    assert screen.get(page.user) == "teacher"
+    return page, screen
+
+
 def _pdf_text(path: str | Path) -> str:
     return "".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
@@ -44,12 +56,7 @@ def _pdf_text(path: str | Path) -> str:
 def test_transcript_export_is_the_open_session_even_after_the_query_is_run_again(
         seeded: tuple[AppContext, dict[str, str]]) -> None:
     ctx, sessions = seeded
-    blocks = build_app(ctx)
-    page: TrainerPage = blocks.trainer_page
-    screen = Screen(blocks)
-    screen.set(page.username, "teacher")
-    screen.set(page.password, PASSWORD)
-    screen.run("trainer_login")  # and the sessions list after it
+    page, screen = logged_in(ctx)  # the login runs the sessions list after it
     assert screen.get(page.session_pick) == sessions["张兰"]  # the newest is picked first
     screen.set(page.session_pick, sessions["李梅"])
     screen.run("trainer_open")
@@ -143,12 +150,7 @@ def test_cohort_statistics_warn_when_there_are_few_sessions(seeded: tuple[AppCon
 
 def test_handlers_update_only_their_declared_outputs(seeded: tuple[AppContext, dict[str, str]]) -> None:
     ctx, sessions = seeded
-    blocks = build_app(ctx)
-    page: TrainerPage = blocks.trainer_page
-    screen = Screen(blocks)
-    screen.set(page.username, "teacher")
-    screen.set(page.password, PASSWORD)
-    screen.run("trainer_login")
+    page, screen = logged_in(ctx)
     screen.set(page.session_pick, sessions["王芳"])
     calls: list[tuple[str, Any]] = [("trainer_open", None), ("trainer_second_opinion", None),
                                     ("trainer_cohort", None), ("trainer_export_sessions", None),
