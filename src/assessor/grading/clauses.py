@@ -21,7 +21,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 # Split points. "而不是/instead of/rather than/without" start a new (negated) clause and stay in it.
 _ZH_SPLIT = re.compile(
-    r"[。！？!?；;\n\r]+|[，,、：:]\s*|…+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|"
+    r"[。！？!?；;\n\r]+|[，,、：:]\s*|…+|(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])|"
     r"(?:然后|接着|之后再|随后|并且|同时|还要|另外|此外|最后)(?=\S)|(?=而不是)"
 )
 _EN_SPLIT = re.compile(
@@ -181,6 +181,19 @@ def split_answer(text: str) -> list[str]:
         sep = "，" if _CJK.search(out[i]) else ", "
         out[i : i + 2] = [out[i] + sep + out[i + 1]]
     return out
+
+
+def is_list_like(found: list[Clause]) -> bool:
+    """A bare list of keywords: at least three clauses, three quarters of them short (≤ 4 characters or ≤ 2
+    words) and none longer than 10 characters or 4 words."""
+    if len(found) < 3:
+        return False
+
+    def size(c: Clause) -> int:
+        return len(c.text.replace(" ", "")) if c.lang == "zh" else len(c.text.split())
+
+    short = sum(size(c) <= (4 if c.lang == "zh" else 2) for c in found)
+    return short >= 0.75 * len(found) and all(size(c) <= (10 if c.lang == "zh" else 4) for c in found)
 
 
 def clauses(text: str) -> list[Clause]:

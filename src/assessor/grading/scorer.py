@@ -2,7 +2,8 @@
 
 score = Σ weight of matched points / Σ weight, then:
 - 0 when a critical error is recommended (listed in `critical`; the worker sees "⚠ 这样做有危险：…");
-- at most 0.5 when no clause states an action (a bare keyword list) or when the answer talks to the grader.
+- at most 0.5 for a bare keyword list (no clause states an action, or the answer is a list of short fragments)
+  and when the answer talks to the grader.
 A point is matched when the head's P(said) ≥ its language threshold; `confidence` = max(P, 1 − P).
 Embedders the head was not trained with (tests' hashing embedder, MiniLM) use a fixed rule instead
 (margin ≥ strong with agreeing polarity, or a keyword in an agreeing clause and margin ≥ weak) and are flagged
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assessor.bank.schema import Item
-from assessor.grading.clauses import Clause, clauses
+from assessor.grading.clauses import Clause, clauses, is_list_like
 from assessor.grading.features import (
     ANCHORS,
     BASE_FEATURES,
@@ -294,7 +295,7 @@ class Grader:
         total = sum(t.weight for t in points)
         score = sum(r.weight for r in results if r.matched) / total if total else 0.0
         evidence = [analysis.clauses[ev.clause] for ev, r in zip(analysis.points, results, strict=False) if r.matched]
-        if evidence and not any(c.has_action for c in evidence):
+        if evidence and (not any(c.has_action for c in evidence) or is_list_like(analysis.clauses)):
             flags.append("keywords_only")
             score = min(score, CAP_KEYWORDS_ONLY)
         if analysis.ignored:
