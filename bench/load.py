@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,21 @@ def start_server(data: Path, embedder: str, max_items: int,
     raise SystemExit("server did not start within 180 s")
 
 
+def lost_connection(error: BaseException) -> bool:
+    """True when the server went away (refused or dropped connection, or gradio_client's job cancelled because
+    its event stream closed), not when it was merely slow."""
+    from concurrent.futures import CancelledError
+
+    import httpx
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, (httpx.ConnectError, httpx.RemoteProtocolError, ConnectionError, CancelledError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: int) -> dict[str, Any]:
     """One worker on process index mod N; if that process dies, it resumes its session on the next one."""
     from assessor.ui.drive import WorkerClient
@@ -103,8 +119,8 @@ def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: in
         steps += 1
         try:
             screen = worker.answer(screen)
-        except Exception:  # the process is gone: reconnect elsewhere and resume the session by its id
-            if failovers >= len(urls) - 1 or not session_id:
+        except Exception as error:  # the process is gone: reconnect elsewhere and resume the session by its id
+            if failovers >= len(urls) - 1 or not session_id or not lost_connection(error):
                 raise
             failovers += 1
             answers, latencies = answers + worker.answers, latencies + worker.latencies
@@ -217,8 +233,8 @@ def main() -> int:
                   f"p95 {percentile(latencies, 95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, "
                   f"mean {statistics.mean(latencies) * 1000:.0f} ms")
             print(f"throughput: {answers / wall:.1f} answers/s")
-        for error in errors[:5]:
-            print("error:", error)
+        for error, count in Counter(errors).most_common(5):
+            print(f"error ({count}x): {error}")
         return 0 if stored >= answers and not errors and finished == args.workers else 1
     finally:
         for server in servers:
