@@ -27,7 +27,7 @@ from assessor.bank.schema import ITEM_TYPES, Item
 from assessor.cat import claims, personfit, select, stop
 from assessor.cat.estimate import Estimate, Observation, estimate, own_posteriors
 from assessor.cat.prior import Prior, make_prior
-from assessor.cat.scoring import Score, score_response
+from assessor.cat.scoring import Score, chance_moments, score_response
 
 Band = Literal["below", "at", "above"]
 _EXPOSURE_CACHE: dict[tuple[int, int], tuple[dict[str, float], select.BankArrays, np.ndarray]] = {}
@@ -802,14 +802,18 @@ def level_shown(theta: float, cuts: dict[int, float]) -> int | None:
     return min(reached) if reached else None
 
 
-def fit_answers(state: SessionState) -> list[personfit.FitAnswer]:
-    """The scored answers for person fit, at the final θ̂ of each answer's domain."""
+def fit_answers(bank: Bank, state: SessionState) -> list[personfit.FitAnswer]:
+    """The scored answers for person fit, at the final θ̂ of each answer's domain, with the score's mean and
+    variance under a blind guess (scoring.chance_moments; None when the item left the bank or is open)."""
     out = []
     for r in state.scored:
         p = r.params
+        item = bank.items.get(r.item_id)
+        moments = chance_moments(item) if item is not None else None
         out.append(personfit.FitAnswer(
             r.domain, p.a, p.b, p.c if p.steps is None else 0.0, state.theta.get(r.domain, 0.0),
-            r.category == r.max_category, r.type, r.seconds,
+            r.category == r.max_category, r.type, r.seconds, r.score,
+            None if moments is None else moments[0], None if moments is None else moments[1],
         ))
     return out
 
@@ -862,7 +866,7 @@ def results(bank: Bank, state: SessionState) -> SessionResults:
         claim_probability=overall_claim.probability, label=overall_claim.label, not_measured=not_measured,
     )
     n_pilot = sum(r.pilot for r in state.responses)
-    fit = personfit.aberrance(fit_answers(state))
+    fit = personfit.aberrance(fit_answers(bank, state))
     finished = state.finished or is_finished(bank, state)
     return SessionResults(
         role=state.role, level=state.level, cut_score=cut, finished=finished,

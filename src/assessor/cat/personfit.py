@@ -10,9 +10,10 @@ approximately N(0, 1) for answers that fit the model even though θ was estimate
 negative values mean the pattern is unlikely (e.g. guessing, slips on easy items).
 Partial-credit answers enter as their full-credit indicator on a 2PL with the item's a and b.
 
-Flags (`aberrance`): "misfit" when lz* < LZ_CUT; "chance" when the share right on choice items is not
-above what guessing gives (binomial z < CHANCE_Z against the items' guessing rates); "fast" when the
-median answer time is under FAST_MEDIAN seconds or FAST_SHARE of the answers took under FAST_SECONDS.
+Flags (`aberrance`): "misfit" when lz* < LZ_CUT; "chance" when the score on tap items is not above
+what blind guessing gives: z = (Σ s_i − Σ g_i) / √(Σ v_i) < CHANCE_Z, with s_i the score (k/m) and g_i,
+v_i its mean and variance under a blind guess (scoring.chance_moments); "fast" when the median answer
+time is under FAST_MEDIAN seconds or FAST_SHARE of the answers took under FAST_SECONDS.
 """
 
 from __future__ import annotations
@@ -24,13 +25,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LZ_CUT = -2.0
-CHANCE_Z = 0.0
+CHANCE_Z = 1.0
 MIN_CHANCE_ITEMS = 8
 FAST_SECONDS = 3.0
 FAST_MEDIAN = 4.0
 FAST_SHARE = 0.5
 MIN_ANSWERS = 8
-CHANCE: dict[str, float] = {"single_choice": 0.25, "true_false": 0.5}
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ class FitAnswer:
     correct: bool
     type: str = "single_choice"
     seconds: float | None = None
+    score: float | None = None
+    chance_mean: float | None = None
+    chance_var: float | None = None
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,17 @@ def lz_star(answers: Sequence[FitAnswer]) -> float | None:
 
 
 def chance_z(answers: Sequence[FitAnswer]) -> float | None:
-    """z of the number right on single-choice and true/false items against guessing alone:
-    (R − Σ g_i) / √(Σ g_i (1 − g_i)), g = 1/4 or 1/2. None with fewer than MIN_CHANCE_ITEMS such items."""
-    g = np.array([CHANCE[x.type] for x in answers if x.type in CHANCE])
-    if g.size < MIN_CHANCE_ITEMS:
+    """z of the score on tap items against blind guessing: (Σ s_i − Σ g_i) / √(Σ v_i) (module docstring).
+    None with fewer than MIN_CHANCE_ITEMS answers that carry guessing moments."""
+    tap = [x for x in answers if x.chance_mean is not None and x.chance_var is not None]
+    if len(tap) < MIN_CHANCE_ITEMS:
         return None
-    right = sum(1 for x in answers if x.type in CHANCE and x.correct)
-    return float((right - g.sum()) / math.sqrt(float((g * (1 - g)).sum())))
+    score = sum(x.score if x.score is not None else float(x.correct) for x in tap)
+    mean = sum(float(x.chance_mean or 0.0) for x in tap)
+    var = sum(float(x.chance_var or 0.0) for x in tap)
+    if var <= 1e-12:
+        return None
+    return float((score - mean) / math.sqrt(var))
 
 
 def aberrance(answers: Sequence[FitAnswer]) -> Aberrance:

@@ -113,3 +113,32 @@ def score_response(item: Item, response: Any, partial_credit: float | None = Non
             raise ScoringError("an ordering answer lists every step exactly once")
         return _make(int(picks == item.key), 1)
     raise ScoringError(f"unknown item type {item.type}")
+
+
+_CHANCE_CACHE: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], tuple[float, float]] = {}
+
+
+def chance_moments(item: Item) -> tuple[float, float] | None:
+    """Mean and variance of the score (k/m) of a blind guess: a uniform option (single choice, true/false),
+    a uniform non-empty subset (multiple choice), a uniform order (ordering); None for open items (a guess
+    there is text, scored 0). Enumerated with `score_response`, cached per item id, version and key."""
+    if item.type == "open_scenario":
+        return None
+    ids = tuple(item.option_ids)
+    key = (item.id, item.version, ids, tuple(item.key))
+    hit = _CHANCE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    from itertools import combinations, permutations
+
+    if item.type == "multiple_choice":
+        guesses: list[Any] = [list(c) for r in range(1, len(ids) + 1) for c in combinations(ids, r)]
+    elif item.type == "ordering":
+        guesses = [list(p) for p in permutations(ids)] if len(ids) <= 7 else [list(ids)]
+    else:
+        guesses = list(ids)
+    scores = [score_response(item, g).score for g in guesses]
+    mean = sum(scores) / len(scores)
+    var = sum((s - mean) ** 2 for s in scores) / len(scores)
+    _CHANCE_CACHE[key] = (mean, var)
+    return mean, var
