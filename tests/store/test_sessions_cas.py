@@ -106,3 +106,26 @@ def test_a_refresh_racing_an_answer_never_loses_the_answer(database_url: str) ->
     row = store.get_session(session_id)
     assert row is not None and row.version == last[0] == ROUNDS
     assert (row.state["round"], row.state["by"]) == (last[1], last[2])
+
+
+def _talker(url: str, session_id: str, name: str, barrier: Any, count: int) -> None:
+    store = Store(url)
+    barrier.wait(timeout=60)
+    for n in range(count):
+        store.add_message(session_id, speaker="assessor", text=f"{name}-{n}")
+
+
+def test_transcript_lines_from_two_processes_get_distinct_numbers(database_url: str) -> None:
+    store = Store(database_url)
+    session_id = _session(store)
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    processes = [context.Process(target=_talker, args=(database_url, session_id, f"p{n}", barrier, 40))
+                 for n in range(2)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    seqs = [m.seq for m in store.messages(session_id)]
+    assert sorted(seqs) == list(range(1, 81))

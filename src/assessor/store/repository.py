@@ -197,7 +197,12 @@ class Store:
 
     def add_message(self, session_id: str, *, speaker: str, text: str, kind: str = "text", source: str = "bank",
                     reason: str = "", item_id: str | None = None) -> Message:
+        """Append a transcript line; its number is the next in the session, also across app processes."""
         with self.db() as db, db.begin():
+            # Take the session's row lock (PostgreSQL) or the write lock (SQLite) before reading the last
+            # number, so two processes never give two lines the same one. It changes nothing in the row.
+            db.execute(update(AssessmentSession).where(AssessmentSession.id == session_id)
+                       .values(id=AssessmentSession.id).execution_options(synchronize_session=False))
             seq = (db.scalar(select(func.max(Message.seq)).where(Message.session_id == session_id)) or 0) + 1
             message = Message(session_id=session_id, seq=seq, speaker=speaker, kind=kind, text=text, source=source,
                               reason=reason[:255], item_id=item_id)
