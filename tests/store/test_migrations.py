@@ -77,3 +77,29 @@ def test_processes_opening_a_new_database_at_once_all_succeed(database_url: str)
     with multiprocessing.get_context("spawn").Pool(3) as pool:
         revisions = pool.map(_open, [database_url] * 3)
     assert revisions == [head_revision()] * 3
+
+
+def test_duplicate_transcript_numbers_are_renumbered_in_order(database_url: str) -> None:
+    from alembic import command
+
+    from assessor.store.migrations import _config
+
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0002")  # the schema before message numbers were unique
+        connection.execute(text("INSERT INTO workers (id, code, centre, display_name, language, created_at) "
+                                "VALUES ('w1', 'D-1', 'default', 'D', 'zh', '2026-12-01 08:00:00')"))
+        connection.execute(text(
+            "INSERT INTO sessions (id, resume_code, worker_id, centre, role, target_level, language, status, "
+            "started_at, bank_version, engine_settings, state) VALUES ('s1', 'ABCDEFGH', 'w1', 'default', "
+            "'housekeeper', 5, 'zh', 'active', '2026-12-01 08:00:00', 'v', '{}', '{}')"))
+        for seq, text_ in [(1, "a"), (2, "b1"), (2, "b2"), (3, "c"), (3, "d")]:
+            connection.execute(text("INSERT INTO messages (session_id, seq, speaker, kind, text, source, reason, "
+                                    "created_at) VALUES ('s1', :seq, 'assessor', 'text', :t, 'bank', '', "
+                                    "'2026-12-01 08:00:00')"), {"seq": seq, "t": text_})
+    engine.dispose()
+    store = Store(database_url)
+    assert [(m.seq, m.text) for m in store.messages("s1")] == [(1, "a"), (2, "b1"), (3, "b2"), (4, "c"), (5, "d")]
+    assert _schema_differences(store) == []
+    store.add_message("s1", speaker="worker", text="e")
+    assert store.messages("s1")[-1].seq == 6

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -128,6 +129,7 @@ class Message(Base):
     item_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     session: Mapped[AssessmentSession] = relationship(back_populates="messages")
+    __table_args__ = (Index("uq_message_session_seq", "session_id", "seq", unique=True),)
 
 
 class Trainer(Base):
