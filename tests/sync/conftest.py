@@ -58,6 +58,9 @@ def centre(tmp_path: Path) -> Centre:
     mid = store.create_session(b, role="elderly_carer", target_level=4, bank_version="bank-7", engine_settings={},
                                state={}, language="en")
     answer(store, mid.id, "eld-0001")
+    stray = store.get_or_create_worker("C-03", centre="Elsewhere")  # a centre name the key does not carry
+    store.create_session(stray, role="housekeeper", target_level=5, bank_version="bank-7", engine_settings={},
+                         state={})
     practice = store.create_session(a, role="housekeeper", target_level=5, bank_version="bank-7", engine_settings={},
                                     state={}, kind="practice")
     answer(store, practice.id, "cln-0003")

@@ -71,6 +71,7 @@ def test_cli_round_trip_and_the_same_bundle_twice_adds_nothing(
     result = runner.invoke(app, ["sync", "export", "--out", str(bundle), "--data", str(centre.data)])
     assert result.exit_code == 0, result.output
     assert "workers 2, sessions 3, responses 4, messages 2, grading_reviews 1" in result.output
+    assert "1 session(s) of centre 'Elsewhere' are not in the bundle" in result.output
 
     _use_database(monkeypatch, database_url)
     first = runner.invoke(app, ["sync", "import", str(bundle), "--json", "--data", str(hub_dir)])

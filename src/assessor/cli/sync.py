@@ -28,19 +28,23 @@ def export(
     """Write this centre's sessions, answers, transcripts and reviews to a bundle signed with centre.key."""
     from assessor.settings import get_settings
     from assessor.store import open_store
-    from assessor.sync import SyncError, export_tables, load_centre, write_bundle
+    from assessor.sync import SyncError, export_tables, load_centre, other_centres, write_bundle
 
     moment = _parse_since(since)
     folder = data.resolve() if data is not None else get_settings().data_dir
+    store = open_store()
     try:
         key = load_centre(folder)
-        tables = export_tables(open_store(), key.centre, since=moment)
+        tables = export_tables(store, key.centre, since=moment)
         manifest = write_bundle(out, key, tables, since=moment.isoformat() if moment else None)
     except SyncError as error:
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(1) from error
     counts = ", ".join(f"{name.removesuffix('.jsonl')} {info['rows']}" for name, info in manifest["files"].items())
     typer.echo(f"bundle {out} for centre {key.centre}: {counts}")
+    for name, count in other_centres(store, key.centre).items():
+        typer.echo(f"Warning: {count} session(s) of centre {name!r} are not in the bundle (only {key.centre!r} and "
+                   "'default' are); set ASSESSOR_CENTRE to the name given to `assessor centre init`", err=True)
 
 
 @sync_app.command("import")

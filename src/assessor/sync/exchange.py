@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Table, and_, or_, select, text
+from sqlalchemy import Connection, DateTime, Table, and_, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from assessor.store import Store
@@ -108,6 +108,14 @@ def export_tables(store: Store, centre: str, *, since: datetime | None = None) -
                         | {"session_id": row.session_id, "response_seq": row.seq} for row in db.execute(query)]
     return {"workers": workers, "sessions": sessions, "responses": responses, "messages": messages,
             "grading_reviews": reviews}
+
+
+def other_centres(store: Store, centre: str) -> dict[str, int]:
+    """Sessions in this database under another centre name (not exported for `centre`), by name."""
+    with store.engine.connect() as db:
+        rows = db.execute(select(SESSIONS.c.centre, func.count()).where(SESSIONS.c.centre.not_in([centre, "default"]))
+                          .group_by(SESSIONS.c.centre)).all()
+    return {str(name): int(count) for name, count in rows}
 
 
 @dataclass
