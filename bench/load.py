@@ -110,9 +110,15 @@ def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: in
     from assessor.ui.drive import WorkerClient
 
     home = index % len(urls)
-    worker = WorkerClient(urls[home], seed=index)
+    try:
+        worker = WorkerClient(urls[home], seed=index)
+    except Exception as error:
+        raise RuntimeError(f"connecting: {type(error).__name__}: {error}") from error
     answers, latencies, failovers = 0, [], 0
-    screen = worker.start(f"load-{index:03d}", role=role, level=level)
+    try:
+        screen = worker.start(f"load-{index:03d}", role=role, level=level)
+    except Exception as error:
+        raise RuntimeError(f"starting the quiz: {type(error).__name__}: {error}") from error
     session_id = screen.get("session_id")
     steps = 0
     while screen.get("mode") == "quiz" and steps < max_steps:
@@ -121,7 +127,7 @@ def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: in
             screen = worker.answer(screen)
         except Exception as error:  # the process is gone: reconnect elsewhere and resume the session by its id
             if failovers >= len(urls) - 1 or not session_id or not lost_connection(error):
-                raise
+                raise RuntimeError(f"answering: {type(error).__name__}: {error}") from error
             failovers += 1
             answers, latencies = answers + worker.answers, latencies + worker.latencies
             worker = WorkerClient(urls[(home + failovers) % len(urls)], seed=index + 1000 * failovers)
