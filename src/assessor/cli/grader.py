@@ -49,15 +49,20 @@ def _report(label: str, figures: dict[str, float]) -> None:
 
 
 def _cv_and_tune(bank: Any, examples: list[Any], embedder: Any, head: Any, folds: int) -> Any:
+    """Out-of-fold grades → per-language thresholds → review margins; prints the cross-validated figures."""
     from assessor.grading.metrics import summary
-    from assessor.grading.train import cross_validate, tune_thresholds
+    from assessor.grading.train import cross_validate, tune_review_margins, tune_thresholds
 
     graded = cross_validate(embedder, bank, examples, k=folds, base=head)
+    embedder.save()
     tuned = tune_thresholds(graded, head)
     graded = cross_validate(embedder, bank, examples, k=folds, base=tuned)
-    typer.echo(f"item-level cross-validation ({folds} folds), tuned thresholds "
-               f"zh {tuned.point.threshold['zh']:.2f} en {tuned.point.threshold['en']:.2f}, "
-               f"review band [{tuned.point.review_low:.2f}, {tuned.point.review_high:.2f}]:")
+    tuned = tune_review_margins(bank, graded, tuned)
+    graded = cross_validate(embedder, bank, examples, k=folds, base=tuned)
+    critical = (f", critical threshold {tuned.critical.threshold['zh']:.2f} margin {tuned.critical.review_margin:.2f}"
+                if tuned.critical else "")
+    typer.echo(f"item-level cross-validation ({folds} folds): point thresholds zh {tuned.point.threshold['zh']:.2f} "
+               f"en {tuned.point.threshold['en']:.2f}, review margin {tuned.point.review_margin:.2f}{critical}")
     for lang in (None, "zh", "en"):
         sub = [g for g in graded if lang is None or g.example.lang == lang]
         if sub:
