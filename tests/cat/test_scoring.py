@@ -43,8 +43,13 @@ def test_multiple_choice_partial_credit_rule():
     assert multiple_choice_category(["a", "b"], ["a"]) == 1
     assert multiple_choice_category(["a", "b"], []) == 0
     item = _item("multiple_choice")
-    s = score_response(item, item.key[:1] if len(item.key) > 2 else item.key[:1])
-    assert s.max_category == 2 and s.verdict in ("partial", "wrong")
+    key = item.key
+    assert len(key) == 2  # the seeded item: one of its two keys is ⌈2/2⌉ hits and no wrong pick
+    s = score_response(item, key[:1])
+    assert s.max_category == 2 and (s.verdict, s.category, s.score) == ("partial", 1, 0.5)
+    wrong_only = [o for o in item.option_ids if o not in key][:1]
+    w = score_response(item, wrong_only)
+    assert (w.verdict, w.category, w.score) == ("wrong", 0, 0.0)
     full = score_response(item, ",".join(item.key))
     assert full.score == 1.0 and full.verdict == "correct"
 

@@ -1,22 +1,59 @@
+import pytest
+
 from assessor.cat.engine import EngineConfig
 from assessor.cat.simulate import simulate
 from assessor.testing import synthetic_bank
 
 KEYS = ("mean_items", "p90_items", "rmse_theta", "bias_theta", "classification_accuracy", "readiness_accuracy",
-        "max_exposure", "unused_share", "ms_per_selection")
+        "max_exposure", "unused_share", "ms_per_selection", "claims", "open_in_first_5", "type_shares",
+        "at_cap_share", "flagged_share", "expected_remaining_mae")
 
 
-def test_simulate_smoke(small_bank):
-    out = simulate(small_bank, "housekeeper", 4, n_examinees=20, seed=1)
+@pytest.fixture(scope="module")
+def normal_run(small_bank):
+    return simulate(small_bank, "housekeeper", 4, n_examinees=80, seed=1)
+
+
+def test_simulate_reports_everything(normal_run):
+    out = normal_run
     assert all(key in out for key in KEYS)
     assert all(key in out["fixed_form"] for key in ("rmse_theta", "classification_accuracy", "readiness_accuracy", "max_exposure"))
-    assert out["p90_items"] <= 30
-    assert 0 <= out["readiness_accuracy"] <= 1 and "overall" in out["classification_accuracy"]
     assert out["fixed_form"]["items"] == round(out["mean_items"])
+    assert out["p90_items"] <= 30 and out["open_in_first_5"] == 0
+    assert sum(out["type_shares"].values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_adaptive_beats_the_fixed_form_of_equal_length(normal_run):
+    out, ff = normal_run, normal_run["fixed_form"]
+    assert out["rmse_theta"] < ff["rmse_theta"]
+    assert out["classification_accuracy"]["overall"] > ff["classification_accuracy"]["overall"]
+
+
+def test_claims_hold_in_simulation(normal_run):
+    """The calibrated-words property: 'very sure' claims ≥ 90 % true, 'fairly sure' ≥ 75 % (pooled over
+    directions; each needs enough claims to judge)."""
+    for label, floor in (("very_sure", 0.9), ("fairly_sure", 0.75)):
+        parts = normal_run["claims"][label].values()
+        n = sum(p["count"] for p in parts)
+        true = sum(p["count"] * (p["share_true"] or 0) for p in parts)
+        assert n >= 30 and true / n >= floor, (label, n, true / max(n, 1))
+
+
+def test_spiky_weak_area_is_found_and_never_sure_reached(small_bank):
+    out = simulate(small_bank, "housekeeper", 4, n_examinees=40, seed=2, baseline=False, profile="spiky")
+    assert out["weak_area_found"] >= 0.9 and out["weak_area_sure_reached"] == 0.0
+
+
+def test_random_responders_are_flagged_and_normal_ones_rarely(small_bank, normal_run):
+    random = simulate(small_bank, "housekeeper", 4, n_examinees=30, seed=3, baseline=False, aberrant="random")
+    assert random["flagged_share"] >= 0.8
+    assert normal_run["flagged_share"] <= 0.1
+    with pytest.raises(ValueError, match="unknown aberrant"):
+        simulate(small_bank, "housekeeper", 4, n_examinees=1, aberrant="sleepy")
 
 
 def test_synthetic_bank_scale():
     bank = synthetic_bank(2000, seed=2)
     assert len(bank.items) == 2000
     out = simulate(bank, "elderly_carer", 4, n_examinees=3, seed=0, baseline=False, config=EngineConfig(pilot_rate=0))
-    assert out["mean_items"] > 0
+    assert 3 * 3 <= out["mean_items"] <= 30 and out["open_in_first_5"] == 0

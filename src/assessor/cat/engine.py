@@ -78,7 +78,7 @@ class EngineConfig(BaseModel):
     info_per_item: float = 0.35
     composite_info_per_item: float = 0.6
     area_info_per_item: float = 0.175
-    min_gain_per_item: float = 0.005
+    min_gain_per_item: float = 0.004
     focus_share_factor: float = 1.5
     focus_extra_items: int = 2
     close_call_min_items: int = 12
