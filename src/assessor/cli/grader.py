@@ -83,9 +83,13 @@ def train_cmd(
     from assessor.grading.train import fit_head
 
     bank, data, emb, _ = _load(corpus, embedder)
-    head = fit_head(Grader(emb, head=None), bank, data.examples)
-    tuned = _cv_and_tune(bank, data.examples, emb, head, folds)
-    head = fit_head(Grader(emb, head=None), bank, data.examples, base=tuned)
+    try:
+        head = fit_head(Grader(emb, head=None), bank, data.examples)
+        tuned = _cv_and_tune(bank, data.examples, emb, head, folds)
+        head = fit_head(Grader(emb, head=None), bank, data.examples, base=tuned)
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
     emb.save()
     head.note["items"] = len(data.items())
     target = out or HEAD_FILE
@@ -112,7 +116,11 @@ def tune_cmd(
     except ValueError as error:
         typer.echo(f"error: {error} (run `assessor grader train` first)", err=True)
         raise typer.Exit(1) from error
-    tuned = _cv_and_tune(bank, data.examples, emb, head, folds)
+    try:
+        tuned = _cv_and_tune(bank, data.examples, emb, head, folds)
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
     emb.save()
     tuned.save(path)
     typer.echo(f"wrote {path}")

@@ -127,11 +127,14 @@ def fit_head(grader: Grader, bank: Bank, examples: Sequence[Example], l2: float 
 
 
 def item_folds(examples: Sequence[Example], k: int) -> list[set[str]]:
-    """k groups of items (sorted, round-robin by descending answer count) for leave-items-out CV."""
+    """k groups of items (round-robin by descending answer count) for leave-items-out CV; ValueError with
+    fewer than two items."""
     counts: dict[str, int] = {}
     for ex in examples:
         counts[ex.item] = counts.get(ex.item, 0) + 1
-    folds: list[set[str]] = [set() for _ in range(max(2, min(k, len(counts))))]
+    if len(counts) < 2 or k < 2:
+        raise ValueError(f"leave-items-out cross-validation needs two folds and two items; got {len(counts)} item(s)")
+    folds: list[set[str]] = [set() for _ in range(min(k, len(counts)))]
     for n, item in enumerate(sorted(counts, key=lambda i: (-counts[i], i))):
         folds[n % len(folds)].add(item)
     return folds
