@@ -51,3 +51,13 @@ def test_chinese_keywords_tolerate_inserted_characters() -> None:
     assert _keyword_in("别，扶他起来", ["别扶"]) is None  # not across punctuation
     assert _keyword_in("call an ambulance", ["ambulance"]) == "ambulance"
     assert _keyword_in("ambulances", ["ambulance"]) is None
+
+
+def test_the_shim_is_the_new_grader(grader, tiny_bank) -> None:
+    import assessor.grading as grading
+    from assessor.retrieval import grading as shim
+
+    assert shim.Grader is grading.Grader and shim.score_band is grading.score_band
+    result = grader.grade(tiny_bank.items["saf-0005"], "不要扶，打120")
+    assert isinstance(result.needs_review, bool) and result.critical == []
+    assert {"needs_review", "critical"} <= set(result.to_json())
