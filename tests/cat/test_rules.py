@@ -55,15 +55,18 @@ def test_every_finished_session_measures_every_area(small_bank):
 
 
 def test_gentle_start_and_open_share(small_bank):
-    for seed in range(6):
-        state = engine.start_session(small_bank, "housekeeper", 4, seed=seed, config=engine.EngineConfig(pilot_rate=0))
+    pilots = 0
+    for seed in range(8):  # pilot items on (the bank has some): they obey the same rules
+        state = engine.start_session(small_bank, "housekeeper", 4, seed=seed, config=engine.EngineConfig(pilot_rate=0.3))
         state, _ = _play(small_bank, state, 1.5, np.random.default_rng(seed))
+        pilots += sum(r.pilot for r in state.responses)
         first = state.responses[:5]
         assert all(r.type != "open_scenario" and r.level >= 4 for r in first)
         n_open = 0
         for i, r in enumerate(state.responses, start=1):
             n_open += r.type == "open_scenario"
             assert n_open <= 0.15 * i + 1e-9
+    assert pilots >= 1
 
 
 def test_expected_remaining_is_given_and_ends_at_zero(small_bank):

@@ -3,7 +3,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assessor.cat import engine, select
+from assessor.cat import engine, rules, select
 from assessor.cat.simulate import draw_category, synthesize_response
 
 
@@ -29,7 +29,7 @@ def test_blueprint_min_and_max_per_domain(small_bank):
     cfg = engine.EngineConfig(pilot_rate=0.0)
     state = _run(small_bank, 1, cfg)
     counts = state.counts()
-    _, maxs = engine._limits(state)
+    _, maxs = rules.limits(state)
     assert all(counts[d] >= cfg.min_per_domain for d in state.domains)
     assert all(counts[d] <= maxs[d] for d in state.domains)
     assert set(r.domain for r in state.responses) <= set(state.domains)
