@@ -153,12 +153,13 @@ def test_every_handler_returns_only_the_login_message_without_login(trainer: Tra
 
     before = set(Path(tempfile.gettempdir()).glob("assessor-export-*"))
     exports = trainer.ctx.export_dir
+    files_before = set(exports.iterdir()) if exports.exists() else set()
     for user in (None, "", "intruder", {"name": "teacher"}):
         for out in _all_handlers(trainer, user, sessions["李梅"]):
             assert out == {trainer.notice: LOGIN_NEEDED}  # nothing else is touched
     assert trainer.on_after_login(None, *NO_FILTER) == {}
     assert set(Path(tempfile.gettempdir()).glob("assessor-export-*")) == before
-    assert not exports.exists() or not any(exports.iterdir())  # no export file was written
+    assert (set(exports.iterdir()) if exports.exists() else set()) == files_before  # no export file was written
 
 
 def test_logout_clears_everything(trainer: TrainerPage) -> None:
