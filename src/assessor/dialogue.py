@@ -20,14 +20,17 @@ from datetime import datetime
 from typing import Any
 
 from assessor.bank.load import Bank
-from assessor.bank.schema import LEVEL_NAMES, Item
+from assessor.bank.schema import Item
 from assessor.cat import engine
-from assessor.cat.engine import AnswerOutcome, EngineConfig, SessionResults, SessionState
+from assessor.cat.engine import AnswerOutcome, EngineConfig, SessionState
 from assessor.cat.prior import experience_shift
 from assessor.cat.select import exposure_rates, item_params
 from assessor.i18n import join, t
-from assessor.recommend import Recommendation, recommend
+from assessor.recommend import recommend
 from assessor.responses import MAX_TEXT, InputProblem, answer_text, clean_text, normalise_response
+from assessor.results import authored_summary, result_view, summary_input
+from assessor.results import domain_name as bank_domain_name
+from assessor.results import role_name as bank_role_name
 from assessor.services import LanguageService, Models
 from assessor.store import AssessmentSession, Message, StaleSession, Store
 from assessor.views import CourseView, DomainRow, FeedbackView, QuestionView, ResultView, Turn
@@ -47,18 +50,6 @@ def params_used(item: Item) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- the assessment
-
-
-def _level_name(level: int, lang: str) -> str:
-    return LEVEL_NAMES[level][lang if lang in ("zh", "en") else "zh"]
-
-
-def _sure_key(confidence: float) -> str:
-    if confidence >= 0.9:
-        return "sure_high"
-    if confidence >= 0.7:
-        return "sure_mid"
-    return "sure_low"
 
 
 class Assessment:
@@ -102,12 +93,10 @@ class Assessment:
                                item_id=item_id)
 
     def domain_name(self, domain: str, lang: str) -> str:
-        found = self.bank.domains.get(domain)
-        return found.name.get(lang) if found else domain
+        return bank_domain_name(self.bank, domain, lang)
 
     def role_name(self, role: str, lang: str) -> str:
-        found = self.bank.roles.get(role)
-        return found.name.get(lang) if found else role
+        return bank_role_name(self.bank, role, lang)
 
     def roles(self, lang: str) -> list[tuple[str, str]]:
         return [(r.name.get(lang), r.id) for r in self.bank.roles.values()]
@@ -361,15 +350,14 @@ class Assessment:
     def _finish(self, row: AssessmentSession, state: SessionState, lang: str) -> ResultView:
         results = engine.results(self.bank, state)
         courses = recommend(self.bank, results)
-        summary_input = self._summary_input(results, courses, lang)
         try:
-            decision = self.models.lm().summary(summary_input, lang, "worker")
+            decision = self.models.lm().summary(summary_input(self.bank, results, courses, lang), lang, "worker")
             summary, source, reason = decision.text_shown, decision.source, decision.reason
         except Exception as error:  # the worker still gets the authored summary
             log.exception("model summary failed for session %s; the authored summary is shown", row.id)
             summary, source, reason = "", "bank", f"summary unavailable: {type(error).__name__}: {error}"
         if source != "model":
-            summary = self._authored_summary(results, courses, lang)
+            summary = authored_summary(self.bank, results, courses, lang)
         payload = {
             "results": results.model_dump(mode="json"),
             "recommendations": [c.to_dict() for c in courses],
@@ -385,59 +373,12 @@ class Assessment:
             if fresh.status == "finished":
                 return self.result(row.id, lang)
             raise InputProblem("stale_question") from None
-        view = self._result_view(row, results, courses, summary, source, lang)
+        view = result_view(self.bank, session_id=row.id, resume_code=row.resume_code, results=results,
+                           courses=courses, summary=summary, source=source, lang=lang)
         self._say(row.id, view.as_markdown(), kind="result", source="bank", reason="engine results and course rules")
         if source == "model":
             self._say(row.id, summary, kind="summary", source="model", reason=f"passed the gate: {reason}")
         return view
-
-    def _summary_input(self, results: SessionResults, courses: list[Recommendation], lang: str) -> dict[str, Any]:
-        return {
-            "role": results.role, "role_name": self.role_name(results.role, lang), "level": results.level,
-            "ready": results.overall.ready,
-            "domains": [{"id": d.domain, "name": self.domain_name(d.domain, lang),
-                         "score": round(float(d.p_ready), 3)} for d in results.domains],
-            "strengths": [self.domain_name(d.domain, lang) for d in results.domains if d.band != "below"],
-            "weaknesses": [self.domain_name(d.domain, lang) for d in results.domains if d.band == "below"],
-            "courses": [c.title for c in courses],
-        }
-
-    def _authored_summary(self, results: SessionResults, courses: list[Recommendation], lang: str) -> str:
-        """Plain sentences from the results: readiness, strong areas, areas to work on, the first courses."""
-        level = _level_name(results.level, lang)
-        lines = [t("ready_yes" if results.overall.ready else "ready_no", lang, level=level)]
-        strong = [self.domain_name(d.domain, lang) for d in results.domains if d.band != "below"]
-        weak = [self.domain_name(d.domain, lang) for d in results.weakest_first() if d.band == "below"]
-        if strong:
-            lines.append(t("summary_strong", lang, areas=join(strong, lang)))
-        if weak:
-            lines.append(t("summary_weak", lang, areas=join(weak, lang)))
-        if courses:
-            lines.append(t("summary_courses", lang, courses=join((c.title[lang] for c in courses[:3]), lang)))
-        return "\n".join(lines)
-
-    def _result_view(self, row: AssessmentSession, results: SessionResults, courses: list[Recommendation],
-                     summary: str, source: str, lang: str) -> ResultView:
-        level_name = _level_name(results.level, lang)
-        rows = [
-            DomainRow(domain=d.domain, name=self.domain_name(d.domain, lang), theta=round(d.theta, 2),
-                      se=round(d.se, 2), n_items=d.n_items, band=d.band,
-                      band_text=t(f"band_{d.band}", lang, level=level_name),
-                      sure_text=t(_sure_key(d.band_confidence), lang), level_shown=d.level_shown)
-            for d in results.weakest_first()
-        ]
-        course_views = [
-            CourseView(course_id=c.course_id, title=c.title[lang], level=c.level, hours=c.hours, reason=c.reason[lang],
-                       units=[u.title[lang] for u in c.units], domain=c.domain)
-            for c in courses
-        ]
-        return ResultView(
-            session_id=row.id, resume_code=row.resume_code, lang=lang, role=results.role,
-            role_name=self.role_name(results.role, lang), level=results.level, level_name=level_name,
-            ready=results.overall.ready,
-            readiness_text=t("ready_yes" if results.overall.ready else "ready_no", lang, level=level_name),
-            rows=rows, courses=course_views, summary=summary, summary_source=source, n_items=results.n_items,
-        )
 
     def result(self, session_id: str, lang: str | None = None) -> ResultView:
         """The stored result of a finished session, in `lang` (rebuilt from the stored engine state)."""
@@ -450,8 +391,9 @@ class Assessment:
         if stored.get("lang") == lang:
             summary, source = stored.get("text", ""), stored.get("source", "bank")
         else:
-            summary, source = self._authored_summary(results, courses, lang), "bank"
-        return self._result_view(row, results, courses, summary, source, lang)
+            summary, source = authored_summary(self.bank, results, courses, lang), "bank"
+        return result_view(self.bank, session_id=row.id, resume_code=row.resume_code, results=results,
+                           courses=courses, summary=summary, source=source, lang=lang)
 
     # ---- what a front end reads back
     def transcript(self, session_id: str, *, tail: int | None = None) -> list[Message]:
