@@ -144,7 +144,8 @@ def fit_answers(bank: Bank, state: SessionState) -> list[personfit.FitAnswer]:
 
 def results(bank: Bank, state: SessionState) -> SessionResults:
     """Per-domain θ, SE, own evidence, band and calibrated claim, overall readiness for the target level,
-    the stop reason, the expected remaining length and the aberrance flag."""
+    the stop reason, the expected remaining length and the aberrance flag. An area whose own answers
+    contradict a "reached" estimate is shown below the target (band_shown, direction, level_shown)."""
     cfg = state.config
     upper = state.cuts.get(state.level - 1)
     cut = state.cut_score
@@ -173,7 +174,7 @@ def results(bank: Bank, state: SessionState) -> SessionResults:
                 domain=d, share=state.shares[d], theta=th, se=se, n_items=len(evidence), band=band,
                 band_confidence=conf, p_ready=p_ready, ready=th >= cut,
                 decided=enough and c.probability >= cfg.p_area and not contradicts,
-                level_shown=level_shown(th, state.cuts), evidence=evidence, n_wrong=n_wrong, k_needed=k[d],
+                level_shown=level_shown(min(th, cut - 1e-9) if contradicts else th, state.cuts), evidence=evidence, n_wrong=n_wrong, k_needed=k[d],
                 measured_enough=enough, band_shown=(("below" if contradicts else band) if enough else None), direction=c.direction,
                 claim_probability=c.probability, label=c.label, own_contradicts=contradicts, p_own=p_own[d],
             )
