@@ -253,3 +253,23 @@ def test_the_report_pdf_is_written_once_per_session_and_language(page: WorkerPag
     files = sorted(p.name for p in page.ctx.report_dir.iterdir())
     assert files == sorted({first.name, first.name.replace("-zh-", "-en-")})  # one per language
     assert set(temp.glob("assessor-report-*")) == before  # no temporary folders left behind
+
+
+def test_a_double_tap_is_recorded_once(page: WorkerPage) -> None:
+    import copy
+
+    for attempt in range(20):  # a session whose pending question is a tap-to-answer one
+        tab, _ = start(page, code=f"双击{attempt}")
+        while tab.mode == "quiz" and tab.question.type not in ("single_choice", "true_false"):
+            answer_current(page, tab)
+        if tab.mode == "quiz":
+            break
+    assert tab.mode == "quiz"
+    stale = copy.deepcopy(tab)  # the second tap carries the state the first one saw
+    before = len(page.ctx.store.responses(tab.session_id))
+    first = page.on_tap(0, tab)
+    assert not value(first[page.notice])
+    second = page.on_tap(0, stale)
+    assert len(page.ctx.store.responses(tab.session_id)) == before + 1  # stored once
+    assert value(second[page.notice])  # the worker is told, calmly
+    assert stale.question is None or stale.question.item_id == (tab.question.item_id if tab.question else None)
