@@ -48,7 +48,7 @@ def _report(label: str, figures: dict[str, float]) -> None:
                f"complete≥0.75 {figures['complete_full']:.3f}  abstain {figures['abstain']:.3f}")
 
 
-def _cv_and_tune(bank: Any, examples: list[Any], embedder: Any, head: Any, folds: int) -> Any:
+def _cv_and_tune(bank: Any, examples: list[Any], embedder: Any, head: Any, folds: int) -> tuple[Any, dict[str, Any]]:
     """Out-of-fold grades → per-language thresholds → review margins; prints the cross-validated figures."""
     from assessor.grading.metrics import summary
     from assessor.grading.train import cross_validate, tune_review_margins, tune_thresholds
@@ -63,11 +63,13 @@ def _cv_and_tune(bank: Any, examples: list[Any], embedder: Any, head: Any, folds
                 if tuned.critical else "")
     typer.echo(f"item-level cross-validation ({folds} folds): point thresholds zh {tuned.point.threshold['zh']:.2f} "
                f"en {tuned.point.threshold['en']:.2f}, review margin {tuned.point.review_margin:.2f}{critical}")
+    figures: dict[str, Any] = {}
     for lang in (None, "zh", "en"):
         sub = [g for g in graded if lang is None or g.example.lang == lang]
         if sub:
+            figures[lang or "all"] = {k: round(v, 4) for k, v in summary(bank, sub).items()}
             _report(lang or "all", summary(bank, sub))
-    return tuned
+    return tuned, figures
 
 
 @grader_app.command("train")
@@ -85,13 +87,13 @@ def train_cmd(
     bank, data, emb, _ = _load(corpus, embedder)
     try:
         head = fit_head(Grader(emb, head=None), bank, data.examples)
-        tuned = _cv_and_tune(bank, data.examples, emb, head, folds)
+        tuned, figures = _cv_and_tune(bank, data.examples, emb, head, folds)
         head = fit_head(Grader(emb, head=None), bank, data.examples, base=tuned)
     except ValueError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error
     emb.save()
-    head.note["items"] = len(data.items())
+    head.note.update(items=len(data.items()), folds=folds, cross_validation=figures)
     target = out or HEAD_FILE
     head.save(target)
     typer.echo(f"wrote {target}: point head on {head.note['point_pairs']} pairs "
@@ -117,7 +119,8 @@ def tune_cmd(
         typer.echo(f"error: {error} (run `assessor grader train` first)", err=True)
         raise typer.Exit(1) from error
     try:
-        tuned = _cv_and_tune(bank, data.examples, emb, head, folds)
+        tuned, figures = _cv_and_tune(bank, data.examples, emb, head, folds)
+        tuned.note.update(retuned_on=len(data.examples), cross_validation=figures)
     except ValueError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error
