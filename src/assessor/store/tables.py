@@ -155,3 +155,36 @@ class GradingReview(Base):
     critical: Mapped[list[Any]] = mapped_column(JSON, default=list)  # ids of critical errors found
     score: Mapped[float] = mapped_column(Float)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Certificate(Base):
+    """An issued result certificate (the signed claim itself is in the worker's hands, not here).
+
+    `session_id` is a plain column, not a foreign key: the row (and its revocation) outlives a purged or deleted
+    session. Revoked when `revoked_at` is set.
+    """
+
+    __tablename__ = "certificates"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    centre: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_by: Mapped[str] = mapped_column(String(64), default="")
+    revoke_reason: Mapped[str] = mapped_column(String(255), default="")
+
+
+class DataRightsEntry(Base):
+    """Who did what to workers' personal data, and when: export, delete, purge, certificate issue/revoke.
+
+    `subject` is the worker's random id (never the name), so the log itself holds no personal data.
+    """
+
+    __tablename__ = "data_rights_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
