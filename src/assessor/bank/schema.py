@@ -234,9 +234,12 @@ class GlossaryTerm(_Strict):
 
 
 class Unit(_Strict):
+    """A course unit; `summary` (optional) states in 1-2 plain sentences what the unit teaches (ask-the-bank)."""
+
     id: str = Field(min_length=1)
     title: Text
     tags: list[str] = Field(default_factory=list)
+    summary: Text | None = None
 
 
 class Course(_Strict):
