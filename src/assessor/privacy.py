@@ -153,7 +153,8 @@ def worker_data(store: Store, worker: Worker, *, actor: str) -> dict[str, Any]:
             "notice_version": NOTICE_VERSION, "worker": _row(worker), "sessions": out_sessions}
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file and a rename (readable by the owner only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -172,7 +173,7 @@ def export_worker(store: Store, ref: str, out: Path, *, actor: str, centre: str 
         raise ValueError("an export needs who made it (--by NAME)")
     worker = find_worker(store, ref, centre)
     data = worker_data(store, worker, actor=actor)
-    _write_atomic(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     record_action(store, actor=actor, action="worker_export", subject=worker.id,
                   detail={"sessions": len(data["sessions"])})
     return data
