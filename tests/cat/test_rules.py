@@ -27,6 +27,8 @@ def test_claim_words_follow_the_probability():
     assert claims.claim(0.85).label == "fairly_sure"
     assert claims.claim(0.6).label == "not_sure"
     assert claims.claim(0.99, measured_enough=False).label is None
+    assert claims.claim(0.97, p_own=0.7).label == "not_sure" and claims.claim(0.97, p_own=0.99).label == "very_sure"
+    assert claims.claim(0.03, p_own=0.9).label == "very_sure"  # not-reached claims follow the joint posterior
     own = claims.claim(0.97, p_own=0.2)
     assert own.direction == "not_reached" and own.label == "not_sure" and own.probability == pytest.approx(0.8)
 

@@ -11,7 +11,9 @@ The thresholds sit above the targets (very sure ≥ 90 % true, fairly sure ≥ 7
 hold in simulation (`simulate()` reports `claims`: count and share true per word and direction).
 An area with fewer than k answers of its own gets no word (`None`: not measured enough), and an area
 whose own answers alone say "not reached" while the shared-strength estimate says "reached" is shown
-as not reached, "not_sure" (and the engine asks it more questions first).
+as not reached, "not_sure" (and the engine asks it more questions first); the word of a "reached"
+claim follows the smaller of the shared-strength and the own-answers probability (a strong profile
+never makes a weak area "very sure reached").
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ def label_for(probability: float) -> Label:
 def claim(p: float, *, measured_enough: bool = True, p_own: float | None = None) -> Claim:
     """The claim for P(θ ≥ cut) = p; no word when not measured enough. When the area's own answers alone
     contradict a "reached" estimate (`own_contradicts(p, p_own)`), the claim follows the own answers:
-    "not reached" with probability 1 − p_own and the word "not_sure" at most."""
+    "not reached" with probability 1 − p_own and the word "not_sure" at most. A "reached" claim's word
+    needs the own answers to be as sure: it follows min(p, p_own)."""
     if p_own is not None and own_contradicts(p, p_own):
         own_prob = 1.0 - p_own
         return Claim("not_reached", own_prob, "not_sure" if measured_enough else None)
@@ -62,6 +65,8 @@ def claim(p: float, *, measured_enough: bool = True, p_own: float | None = None)
     prob = p if p >= 0.5 else 1.0 - p
     if not measured_enough:
         return Claim(direction, prob, None)
+    if direction == "reached" and p_own is not None:
+        return Claim(direction, prob, label_for(min(prob, p_own)))
     return Claim(direction, prob, label_for(prob))
 
 
