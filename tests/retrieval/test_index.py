@@ -7,9 +7,10 @@ from assessor.retrieval.embedder import HashingEmbedder
 from assessor.retrieval.index import BankIndex, bank_entries
 
 
-def test_entries_cover_stems_explanations_units(tiny_bank) -> None:
-    kinds = {e.kind for e in bank_entries(tiny_bank)}
-    assert kinds == {"domain", "stem", "explanation", "unit"}
+def test_entries_cover_stems_statements_units(tiny_bank) -> None:
+    entries = bank_entries(tiny_bank)
+    assert {e.kind for e in entries} == {"domain", "stem", "explanation", "statement", "keyed", "unit"}
+    assert all(e.source and e.source != e.ref for e in entries)  # a name, not an id
 
 
 def test_cache_reused_then_rebuilt_on_bank_change(tiny_bank_dir: Path, tmp_path: Path, hashing) -> None:
@@ -44,6 +45,7 @@ def test_ask_never_returns_the_open_item(tiny_bank, hashing) -> None:
     answers = ask(index, "燃气 阀门 开窗", k=5, exclude_item_ids=["saf-0001"])
     assert answers and all(a.ref != "saf-0001" for a in answers)
     assert {a.kind for a in answers} <= {"explanation", "unit"}
+    assert ask(index, "燃气 阀门 开窗", k=5, floors={"zh": 1.01}) == []
 
 
 def test_index_cache_survives_a_copy(tiny_bank_dir: Path, tmp_path: Path, hashing) -> None:

@@ -152,17 +152,28 @@ def grade_cmd(
 
 def ask_cmd(
     question: str = typer.Argument(..., help="A worker's question, e.g. 84消毒液怎么稀释？"),
-    k: int = typer.Option(3, "-k", help="How many results."),
-    exclude: list[str] = typer.Option([], "--exclude", help="Item ids never to show (the open item)."),
+    k: int = typer.Option(3, "-k", min=1, max=10, help="At most this many results."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Item ids never to show (the open item); its twins go too."),
+    lang: str = typer.Option("", "--lang", help="Show results in zh or en (default: the question's language)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """The best matching explanations and course units, with their source."""
-    from assessor.retrieval.ask import ask
+    """What the bank states about a question, with the course unit it comes from; or that it has nothing on it.
+
+    JSON: {"question", "results": [{"kind", "ref", "text", "lang", "score", "source"}]}; "results" is empty when the
+    bank has nothing relevant (the relevance floor of the question's language is not reached)."""
+    from assessor.retrieval.ask import ABSTAIN, ask, question_lang
     from assessor.retrieval.index import load_index
 
+    if lang not in ("", "zh", "en"):
+        raise typer.BadParameter("--lang must be zh or en")
+    if not question.strip():
+        raise typer.BadParameter("the question is empty")
     index = load_index(_bank(), _embedder(None))
-    answers = ask(index, question, k=k, exclude_item_ids=exclude)
-    human = "\n".join(f"{a.score:.3f}  [{a.source}]  {a.text}" for a in answers) or "(nothing found)"
+    answers = ask(index, question, k=k, exclude_item_ids=exclude, lang=lang or None)
+    show = lang or question_lang(question)
+    label = "来源" if show == "zh" else "Source"
+    sep = "：" if show == "zh" else ": "
+    human = "\n".join(f"- {a.text}\n  ({label}{sep}{a.source})" for a in answers) or ABSTAIN[show]
     _emit({"question": question, "results": [a.to_json() for a in answers]}, as_json, human)
 
 

@@ -1,4 +1,5 @@
-"""The bank index: every item stem and explanation and every course unit, in both languages, embedded once.
+"""The bank index: item stems, what the bank states (explanations, true/false statements, keyed options) and every
+course unit with its summary, in both languages, embedded once.
 
 The vectors are cached on disk under ``<data_dir>/cache/index/`` in a file named by the embedder's model id
 and the bank's content hash, so the index is rebuilt automatically when either changes.
@@ -16,15 +17,21 @@ from pathlib import Path
 import numpy as np
 
 from assessor.bank.load import Bank
+from assessor.bank.schema import Item
 from assessor.retrieval.embedder import Embedder, cosine
 
-INDEX_FORMAT = 1
-KINDS: tuple[str, ...] = ("stem", "explanation", "unit", "domain")
+INDEX_FORMAT = 2
+KINDS: tuple[str, ...] = ("stem", "explanation", "statement", "keyed", "unit", "domain")
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One indexed passage. `ref` is an item id, a "COURSE/UNIT" ref or a domain id."""
+    """One indexed passage. `ref` is an item id, a "COURSE/UNIT" ref or a domain id.
+
+    `source` names where the passage comes from in the passage's language (the course and unit, or the domain),
+    never an internal id; `status` is the item's status ("active" for units and domains); `group` the item's
+    `same_fact` group ("" when none).
+    """
 
     kind: str
     ref: str
@@ -32,6 +39,8 @@ class Entry:
     text: str
     domains: tuple[str, ...]
     source: str
+    status: str = "active"
+    group: str = ""
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -45,28 +54,61 @@ class Hit:
     score: float
 
 
+def unit_name(bank: Bank, ref: str, lang: str) -> str:
+    """The worker-facing name of a "COURSE/UNIT" ref in `lang` ("课程名 · 单元名"); the ref itself if unknown."""
+    course_id, _, unit_id = ref.partition("/")
+    course = bank.courses.get(course_id)
+    if course is None:
+        return ref
+    unit = next((u for u in course.units if u.id == unit_id), None)
+    return f"{course.title.get(lang)} · {unit.title.get(lang)}" if unit else course.title.get(lang)
+
+
+def _item_source(bank: Bank, item: Item, lang: str) -> str:
+    if item.course_refs:
+        return unit_name(bank, item.course_refs[0], lang)
+    domain = bank.domains.get(item.domain)
+    return domain.name.get(lang) if domain else item.domain
+
+
+def _stated(item: Item, lang: str) -> list[tuple[str, str]]:
+    """(kind, text) passages for what an item states: its explanation; a true statement's stem, a false one's stem
+    only together with its explanation; a choice item's stem with its keyed options."""
+    explanation = item.explanation.get(lang)
+    passages = [("explanation", explanation)]
+    if item.type == "true_false":
+        stem = item.stem.get(lang)
+        passages.append(("statement", stem if item.key == ["t"] else f"{stem} {explanation}"))
+    elif item.type in ("single_choice", "multiple_choice"):
+        keyed = [o.get(lang) for o in item.options if o.id in item.key]
+        if keyed:
+            passages.append(("keyed", " ".join([item.stem.get(lang), *keyed])))
+    return passages
+
+
 def bank_entries(bank: Bank) -> list[Entry]:
-    """The passages of a bank, in a stable order: domains, items (not retired), course units."""
+    """The passages of a bank, in a stable order: domains, items (not retired), course units (with summaries)."""
     entries: list[Entry] = []
     for domain in bank.domains.values():
         for lang in ("zh", "en"):
             text = f"{domain.name.get(lang)}: {domain.description.get(lang)}"
-            entries.append(Entry("domain", domain.id, lang, text, (domain.id,), f"domain {domain.id}"))
+            entries.append(Entry("domain", domain.id, lang, text, (domain.id,), domain.name.get(lang)))
     for item in bank.items.values():
         if item.status == "retired":
             continue
         for lang in ("zh", "en"):
-            entries.append(Entry("stem", item.id, lang, item.stem.get(lang), (item.domain,), f"item {item.id}"))
-            entries.append(
-                Entry("explanation", item.id, lang, item.explanation.get(lang), (item.domain,), f"item {item.id} explanation")
-            )
+            source, group = _item_source(bank, item, lang), item.same_fact or ""
+            for kind, text in [("stem", item.stem.get(lang)), *_stated(item, lang)]:
+                entries.append(Entry(kind, item.id, lang, text, (item.domain,), source, item.status, group))
     for course in bank.courses.values():
         for unit in course.units:
             ref = f"{course.id}/{unit.id}"
             for lang in ("zh", "en"):
                 sep = "：" if lang == "zh" else ": "
                 text = f"{course.title.get(lang)}{sep}{unit.title.get(lang)}"
-                entries.append(Entry("unit", ref, lang, text, tuple(course.domains), f"course unit {ref}"))
+                if unit.summary is not None:
+                    text = f"{text}{'。' if lang == 'zh' else '. '}{unit.summary.get(lang)}"
+                entries.append(Entry("unit", ref, lang, text, tuple(course.domains), unit_name(bank, ref, lang)))
     return entries
 
 
@@ -118,6 +160,8 @@ class BankIndex:
                     vectors = data["vectors"]
                 if meta.get("bank_hash") == bank.content_hash and meta.get("model_id") == embedder.model_id:
                     entries = [Entry(**{**e, "domains": tuple(e["domains"])}) for e in meta["entries"]]
+                    if meta.get("format") != INDEX_FORMAT:
+                        raise ValueError("old index format")
                     return cls(entries, vectors, embedder, bank.content_hash, meta.get("build_seconds", 0.0), True)
             except (OSError, ValueError, KeyError, json.JSONDecodeError):
                 pass  # a damaged cache file is rebuilt
