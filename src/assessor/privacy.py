@@ -285,7 +285,7 @@ def _anonymise(db: Session, s: AssessmentSession) -> tuple[int, int]:
         r.session_id = new_id
         r.created_at = _month(r.created_at) or r.created_at
         r.audio_path = None
-        if r.item_type == "open_scenario" or isinstance(r.answer, str):
+        if r.item_type == "open_scenario":  # the worker's own words; a choice answer is only option ids
             r.answer = ""
             r.grading = None
     if responses:
@@ -326,8 +326,7 @@ def purge(store: Store, *, months: int, actor: str, dry_run: bool = False, now: 
                 1 for w in touched
                 if not db.scalar(select(func.count(AssessmentSession.id)).where(
                     AssessmentSession.worker_id == w, AssessmentSession.id.not_in(ids))))
-            db.rollback()
-            return report
+            return report  # nothing was written
         for s in old:
             kept, deleted = _anonymise(db, s)
             report.responses_kept += kept

@@ -164,7 +164,7 @@ def test_a_changed_claim_with_the_old_signature_is_tampered(centre: Centre) -> N
     issued = issue(centre.store, centre.data, centre.session.id, actor="li")
     prefix, payload, signature = issued.record.split(".")
     claim = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    changed = claim.replace('"l":5'.encode(), '"l":4'.encode())
+    changed = claim.replace(b'"l":5', b'"l":4')
     assert changed != claim
     forged = f"{prefix}.{base64.urlsafe_b64encode(changed).rstrip(b'=').decode()}.{signature}"
     verdict = verify_bytes(forged.encode(), centre.data, centre.store)
