@@ -108,7 +108,7 @@ def _rule_hits(text: str, item: Item, lang: str) -> list[str]:
                 hits.append((m.start(), _by_position(ids, [_zh_number(m.group(1))])[0]))
         bare = re.sub(r"[我选择项答案是就吧呢啊嗯那个这的了\s]", "", text)
         for m in re.finditer(r"(?<![a-z])([a-h])(?![a-z])", text):
-            if len(bare) <= 2 or re.search(r"(选项?|答案是?|是)\s*$", text[: m.start()]):
+            if len(bare) <= 2 or re.search(r"(选项?|答案是?|是|[a-h]\s*(和|跟|还有|与)?)\s*$", text[: m.start()]):
                 hits.append((m.start(), m.group(1)))
         for m in re.finditer(r"(?:选项?|答案是?)\s*([诶欸哎比必币逼西希吸滴迪低弟])", text):
             hits.append((m.start(), ZH_LETTERS[m.group(1)]))
