@@ -169,3 +169,23 @@ def test_a_changed_claim_with_the_old_signature_is_tampered(centre: Centre) -> N
     forged = f"{prefix}.{base64.urlsafe_b64encode(changed).rstrip(b'=').decode()}.{signature}"
     verdict = verify_bytes(forged.encode(), centre.data, centre.store)
     assert verdict.status == "tampered" and verdict.claim is not None and verdict.claim.level == 4
+
+
+def test_twelve_areas_still_fit_on_one_page_and_the_record_is_in_the_pdf(centre: Centre) -> None:
+    from pypdf import PdfReader
+
+    from assessor.credentials.claim import Claim
+    from assessor.credentials.pdf import certificate_pdf
+    from assessor.credentials.record import sign_record
+    from assessor.credentials.registry import centre_key
+
+    key = centre_key(centre.data)
+    claim = Claim(id="a" * 32, centre=CENTRE, key=key.fingerprint, name="欧阳娜娜", role="elderly_carer", level=3,
+                  ready=False, level_reached=4, areas=[(f"area_number_{i}", "below") for i in range(12)],
+                  date="2026-12-05", bank_version="0123456789ab")
+    record = sign_record(claim, key)
+    reader = PdfReader(io.BytesIO(certificate_pdf(claim, record)))
+    assert len(reader.pages) == 1
+    assert reader.metadata is not None and reader.metadata["/Keywords"] == record
+    text = reader.pages[0].extract_text()
+    assert "欧阳娜娜" in text and "area_number_11" in text and "assessor verify" in text

@@ -59,7 +59,7 @@ def _name(table: dict[str, Any] | None, key: str) -> str:
 def certificate_pdf(claim: Claim, record: str, bank: Any = None) -> bytes:
     """The certificate for `claim` with `record` (from `sign_record`) in its QR code and Keywords."""
     font = cjk_font().name
-    body = ParagraphStyle("cert", fontName=font, fontSize=11, leading=16, wordWrap="CJK")
+    body = ParagraphStyle("cert", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
     title = ParagraphStyle("cert-title", parent=body, fontSize=20, leading=28, alignment=1, spaceAfter=10)
     small = ParagraphStyle("cert-small", parent=body, fontSize=8, leading=11, textColor=colors.grey)
 
@@ -82,10 +82,12 @@ def certificate_pdf(claim: Claim, record: str, bank: Any = None) -> bytes:
     areas = [[p(_both("areas")), p("")]]
     areas += [[p(_name(bank.domains if bank is not None else None, d)), p(_both("band_" + b))] for d, b in claim.areas]
     style = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")])
-    facts = Table(rows, colWidths=[60 * mm, 110 * mm], style=style)
-    area_table = Table(areas, colWidths=[90 * mm, 80 * mm], style=style)
-    story = [p(_both("title"), title), facts, Spacer(1, 6), area_table, Spacer(1, 8), QRFlowable(record),
-             Spacer(1, 4), p(tx("how_to_verify", "zh"), small), p(tx("how_to_verify", "en"), small)]
+    facts = Table(rows, colWidths=[42 * mm, 70 * mm], style=style)
+    top = Table([[facts, QRFlowable(record)]], colWidths=[114 * mm, 60 * mm],
+                style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    area_table = Table(areas, colWidths=[94 * mm, 80 * mm], style=style)
+    story = [p(_both("title"), title), top, Spacer(1, 6), area_table, Spacer(1, 6),
+             p(tx("how_to_verify", "zh"), small), p(tx("how_to_verify", "en"), small)]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=14 * mm, title=f"{tx('title', 'zh')} {claim.id}", author=claim.centre,
