@@ -86,9 +86,9 @@ def train_cmd(
 
     bank, data, emb, _ = _load(corpus, embedder)
     try:
-        head = fit_head(Grader(emb, head=None), bank, data.examples)
+        head = fit_head(Grader(emb, packaged=False), bank, data.examples)
         tuned, figures = _cv_and_tune(bank, data.examples, emb, head, folds)
-        head = fit_head(Grader(emb, head=None), bank, data.examples, base=tuned)
+        head = fit_head(Grader(emb, packaged=False), bank, data.examples, base=tuned)
     except ValueError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error

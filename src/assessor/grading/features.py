@@ -18,7 +18,9 @@ pair are then (names in FEATURES):
 - list_like: share of the answer's clauses that are bare fragments (no action, ≤ 5 characters or ≤ 2 words);
   clauses: log number of clauses;
 - sound: best overlap, over agreeing (clause, phrase) pairs, of pinyin syllable pairs (zh; homophone typos
-  such as 消读液 ~ 消毒液) or of character trigrams (en; "sope" ~ "soap"); keywords are found by sound too.
+  such as 消读液 ~ 消毒液) or of character trigrams (en; "sope" ~ "soap"); keywords are found by sound too;
+- content: best Dice, over agreeing pairs in one language, of the content characters (zh) or word stems (en)
+  once manner words, pronouns and particles are dropped ("不能随便扶他" ~ "不要急着把他扶起来": {扶} ~ {扶}).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -44,9 +47,9 @@ except ImportError:  # pragma: no cover
 
 BASE_FEATURES: tuple[str, ...] = (
     "agree", "clash", "agree_minus_clash", "top", "gap", "overlap", "keyword", "action", "short", "same_lang",
-    "coverage", "second", "list_like", "clauses", "sound",
+    "coverage", "second", "list_like", "clauses", "sound", "content",
 )
-ZH_COPIES: tuple[str, ...] = ("agree", "clash", "gap", "overlap", "coverage", "sound")
+ZH_COPIES: tuple[str, ...] = ("agree", "clash", "gap", "overlap", "coverage", "sound", "content")
 FEATURES: tuple[str, ...] = (*BASE_FEATURES, "zh", *(f"zh_{n}" for n in ZH_COPIES))
 
 ANCHORS: tuple[str, ...] = (
@@ -80,12 +83,13 @@ class PairEvidence:
     keyword: str | None
 
 
-def _syllables(text: str) -> list[str]:
+@lru_cache(maxsize=20000)
+def _syllables(text: str) -> tuple[str, ...]:
     """Toneless pinyin of the Chinese characters of a text (characters themselves without pypinyin)."""
     cjk = "".join(ch for ch in text if "\u3400" <= ch <= "\u9fff")
     if _lazy_pinyin is None:
-        return list(cjk)
-    return [str(s) for s in _lazy_pinyin(cjk)]
+        return tuple(cjk)
+    return tuple(str(s) for s in _lazy_pinyin(cjk))
 
 
 def sound_overlap(a: str, b: str, lang: str) -> float:
@@ -109,6 +113,29 @@ def keyword_by_sound(text: str, keywords: list[str]) -> str | None:
         if len(syl) >= 2 and f" {' '.join(syl)} " in spoken:
             return keyword
     return None
+
+
+_ZH_FUNCTION = re.compile(
+    r"随便|随意|轻易|急着|急于|马上|立刻|立即|赶紧|赶快|尽量|好好|慢慢|轻轻|直接|一定|千万|可以|应该|需要|起来|一下|一点|"
+    r"[先就再也都还要会能去来给把被让他她它们我你的了着过和跟呢吧啊呗嘛]"
+)
+_EN_FUNCTION = frozenset(
+    ["the", "a", "an", "to", "him", "her", "them", "it", "his", "hers", "their", "its", "you", "i", "we", "me", "us", "my", "your", "at", "once", "immediately", "quickly", "right", "away", "first", "then", "and", "or", "of", "for", "in", "on", "with", "be", "is", "are", "up", "down", "so", "that", "this", "these", "those", "please", "just"])
+
+
+@lru_cache(maxsize=20000)
+def content_units(text: str, lang: str) -> frozenset[str]:
+    """Content characters (zh) or crude word stems (en) of a core, function words dropped."""
+    if lang == "zh":
+        return frozenset(ch for ch in _ZH_FUNCTION.sub("", text) if "\u3400" <= ch <= "\u9fff" or ch.isdigit())
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return frozenset(re.sub(r"(?:ing|ed|es|s)$", "", w) or w for w in words if w not in _EN_FUNCTION)
+
+
+def content_overlap(a: str, b: str, lang: str) -> float:
+    """Dice of content units, 0..1."""
+    x, y = content_units(a, lang), content_units(b, lang)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
 def _bigrams(text: str) -> set[str]:
@@ -178,13 +205,15 @@ def pair_features(clauses: list[Clause], target: Target, margin: np.ndarray, oth
     second = float(np.delete(per_clause, int(ci)).max()) if len(clauses) > 1 else -1.0
     sound = max((sound_overlap(c.core, p.core, c.lang) for c in clauses for p in target.phrases
                  if p.polarity == c.polarity and p.lang == c.lang), default=0.0)
+    content = max((content_overlap(c.core, p.core, c.lang) for c in clauses for p in target.phrases
+                   if p.polarity == c.polarity and p.lang == c.lang), default=0.0)
     bare = [not c.has_action and (len(c.core) <= 5 if c.lang == "zh" else len(c.core.split()) <= 2) for c in clauses]
     base = {
         "agree": a_best, "clash": c_best, "agree_minus_clash": a_best - c_best, "top": float(gap > 0),
         "gap": gap, "overlap": ov, "keyword": float(keyword is not None), "action": float(clause.has_action),
         "short": math.log1p(len(clause.core)), "same_lang": float(phrase.lang == clause.lang),
         "coverage": coverage, "second": second, "list_like": sum(bare) / len(bare), "clauses": math.log(len(clauses)),
-        "sound": sound,
+        "sound": sound, "content": content,
     }
     values = [base[n] for n in BASE_FEATURES] + [zh] + [zh * base[n] for n in ZH_COPIES]
     return PairEvidence(np.array(values, dtype=np.float64), int(ci), keyword)

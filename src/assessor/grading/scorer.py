@@ -12,6 +12,7 @@ Embedders the head was not trained with (tests' hashing embedder, MiniLM) use a 
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -37,6 +38,8 @@ from assessor.grading.review import ReviewInputs, review_reasons
 from assessor.grading.rubric import Target, critical_targets, point_targets
 from assessor.retrieval.embedder import Embedder
 from assessor.retrieval.text import detect_lang, is_instruction
+
+log = logging.getLogger(__name__)
 
 MAX_CHARS = 1500
 CAP_KEYWORDS_ONLY = 0.5
@@ -183,11 +186,16 @@ class Analysis:
 class Grader:
     """Scores answers to open_scenario items; caches the rubric vectors of every item it has seen."""
 
-    def __init__(self, embedder: Embedder, params: GradingParams = DEFAULT_PARAMS, head: HeadFile | None = None) -> None:
+    def __init__(self, embedder: Embedder, params: GradingParams = DEFAULT_PARAMS, head: HeadFile | None = None,
+                 packaged: bool = True) -> None:
+        """`head` None means the packaged head (when `packaged` and it loads), else the fixed rule."""
         self.embedder = embedder
         self.params = params
-        if head is None and HEAD_FILE.exists():
-            head = HeadFile.load(HEAD_FILE)
+        if head is None and packaged and HEAD_FILE.exists():
+            try:
+                head = HeadFile.load(HEAD_FILE)
+            except ValueError:
+                log.exception("the packaged grading head cannot be used; falling back to the fixed rule")
         self.head = head if head is not None and head.model_id == getattr(embedder, "model_id", None) else None
         self._anchors = embedder.encode_queries(list(ANCHORS))
         self._cache: dict[tuple[str, int], tuple[list[Target], list[TargetVectors], list[Target],

@@ -151,12 +151,12 @@ class Graded:
 def cross_validate(embedder: Embedder, bank: Bank, examples: Sequence[Example], k: int = 5, l2: float = 1.0,
                    base: HeadFile | None = None) -> list[Graded]:
     """Grade every example with a head fitted on the other folds' items (same code path as the app)."""
-    plain = Grader(embedder, head=None)
+    plain = Grader(embedder, packaged=False)
     out: list[Graded] = []
     for fold in item_folds(examples, k):
         train = [e for e in examples if e.item not in fold]
         head = fit_head(plain, bank, train, l2=l2, base=base)
-        grader = Grader(embedder, head=head)
+        grader = Grader(embedder, head=head, packaged=False)
         for ex in examples:
             if ex.item in fold:
                 out.append(Graded(ex, grader.grade(bank.items[ex.item], ex.text)))
