@@ -1,4 +1,5 @@
-"""`assessor centre init|trust|list`: the Ed25519 keys that sign a centre's sync bundles."""
+"""`assessor centre init|trust|list`: the Ed25519 keys that sign a centre's sync bundles; `centre cert`: its
+https certificate (src/assessor/tls.py)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,26 @@ def list_keys(data: Path | None = typer.Option(None, "--data", help="Data direct
 
     for name, key in trusted(_data_dir(data)).items():
         typer.echo(f"{name}\t{key.fingerprint}")
+
+
+@centre_app.command("cert")
+def cert(
+    name: list[str] = typer.Option([], "--name", help="Another host name the phones use (repeatable)."),
+    ip: list[str] = typer.Option([], "--ip", help="Another IP address of this machine (repeatable)."),
+    data: Path | None = typer.Option(None, "--data", help="Data directory (default: the configured one)."),
+) -> None:
+    """Make the centre certificate for `assessor serve --https` (this machine's LAN IPs and names as SANs)."""
+    from assessor.settings import get_settings
+    from assessor.tls import TLS_FOLDER, make_centre_cert
+
+    try:
+        made = make_centre_cert(_data_dir(data) / TLS_FOLDER, centre=get_settings().centre, extra_names=name,
+                                extra_ips=ip)
+    except ValueError as error:
+        typer.echo(f"Error: not an IP address / 不是IP地址: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"server certificate {made.cert} for {', '.join(made.names + made.ips)}")
+    typer.echo(f"phones trust {made.ca_cert} once (SHA-256 {made.ca_fingerprint}); steps in docs/voice.md")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,8 @@ def serve(
     host: str | None = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Port (default 7860)."),
     data: Path | None = typer.Option(None, "--data", help="Data directory (database, caches)."),
+    https: bool = typer.Option(False, "--https", help="Serve https with the centre certificate (made if missing), "
+                               "so phones on the Wi-Fi may use the microphone."),
 ) -> None:
     """Start the worker quiz and trainer pages in the browser."""
     import os
@@ -27,8 +29,15 @@ def serve(
     ctx = AppContext.create(settings)
     host = host or settings.host
     port = port or settings.port
-    typer.echo(f"Assessor: http://{host}:{port}  (Ctrl+C to stop)")
-    launch(ctx, host=host, port=port)
+    tls: dict[str, object] = {}
+    if https:
+        from assessor.tls import TLS_FOLDER, ensure_centre_cert
+
+        made = ensure_centre_cert(settings.data_dir / TLS_FOLDER, centre=settings.centre)
+        tls = {"ssl_certfile": str(made.cert), "ssl_keyfile": str(made.key), "ssl_verify": False}
+        typer.echo(f"phones trust {made.ca_cert} once (docs/voice.md); addresses: {', '.join(made.ips)}")
+    typer.echo(f"Assessor: {'https' if https else 'http'}://{host}:{port}  (Ctrl+C to stop)")
+    launch(ctx, host=host, port=port, **tls)
 
 
 def register(app: typer.Typer) -> None:
