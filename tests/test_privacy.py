@@ -206,3 +206,20 @@ def test_the_commands(data: Data, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     result = runner.invoke(app, ["worker", "notice", "--lang", "en"])
     assert "How long" in result.output
     get_settings.cache_clear()
+
+
+def test_purge_without_an_age_uses_the_retention_setting(data: Data, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessor.cli import app
+    from assessor.settings import get_settings
+
+    monkeypatch.setenv("ASSESSOR_DATABASE_URL", data.store.url)
+    monkeypatch.setenv("ASSESSOR_RETENTION_MONTHS", "120")  # ten years: nothing is that old
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["purge", "--json", "--by", "li"])
+    assert result.exit_code == 0 and json.loads(result.output)["sessions"] == 0
+    monkeypatch.setenv("ASSESSOR_RETENTION_MONTHS", "24")
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["purge", "--json", "--by", "li"])
+    assert result.exit_code == 0 and json.loads(result.output)["sessions"] == 2
+    assert "120个月" in CliRunner().invoke(app, ["worker", "notice", "--months", "120"]).output
+    get_settings.cache_clear()

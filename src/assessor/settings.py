@@ -37,6 +37,7 @@ class Settings(BaseModel):
     gate_grounding_margin: float = 0.02
     generator_threads: int = 1  # torch threads for local generative models
     max_items: int = 30
+    retention_months: int = 24  # personal data older than this is purged (`assessor purge`), see privacy.py
     keep_audio: bool = False  # keep a worker's voice answers under <data_dir>/audio for the trainer (speech.keep_clip)
 
     @property

@@ -189,3 +189,31 @@ def test_twelve_areas_still_fit_on_one_page_and_the_record_is_in_the_pdf(centre:
     assert reader.metadata is not None and reader.metadata["/Keywords"] == record
     text = reader.pages[0].extract_text()
     assert "欧阳娜娜" in text and "area_number_11" in text and "assessor verify" in text
+
+
+def test_a_worker_downloading_again_gets_the_same_certificate(centre: Centre) -> None:
+    from assessor.credentials import certificates
+
+    first = issue(centre.store, centre.data, centre.session.id, actor="worker", reuse=True)
+    again = issue(centre.store, centre.data, centre.session.resume_code, actor="worker", reuse=True)
+    assert again.claim.id == first.claim.id and again.record == first.record and again.credential == first.credential
+    assert len(certificates(centre.store, centre.session.id)) == 1
+    revoke(centre.store, first.claim.id, actor="li")
+    fresh = issue(centre.store, centre.data, centre.session.id, actor="worker", reuse=True)
+    assert fresh.claim.id != first.claim.id
+    assert verify_bytes(fresh.pdf, centre.data, centre.store).status == "valid"
+
+
+def test_a_tilted_jpeg_photo_of_the_qr_code_verifies(centre: Centre) -> None:
+    from PIL import Image, ImageFilter
+
+    issued = issue(centre.store, centre.data, centre.session.id, actor="li")
+    png = io.BytesIO()
+    segno.make(issued.record, error="m", micro=False).save(png, kind="png", scale=8, border=4)
+    code = Image.open(io.BytesIO(png.getvalue())).convert("L")
+    photo = Image.new("L", (code.width + 300, code.height + 300), 170)
+    photo.paste(code, (140, 160))
+    photo = photo.rotate(8, resample=Image.Resampling.BICUBIC, fillcolor=170).filter(ImageFilter.GaussianBlur(1.2))
+    jpeg = io.BytesIO()
+    photo.convert("RGB").save(jpeg, format="JPEG", quality=70)
+    assert verify_bytes(jpeg.getvalue(), centre.data, centre.store).status == "valid"

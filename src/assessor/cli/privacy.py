@@ -93,15 +93,19 @@ def log(worker: str | None = typer.Argument(None, help="Only this worker (code o
 
 @worker_app.command("notice")
 def notice(lang: str = typer.Option("zh", "--lang", help="zh or en."),
-           months: int = typer.Option(24, "--months", help="How long personal data is kept.")) -> None:
+           months: int | None = typer.Option(None, "--months",
+                                             help="How long personal data is kept (default: retention_months).")
+           ) -> None:
     """Print the consent notice workers accept before the first question."""
     from assessor.privacy import consent_notice
+    from assessor.settings import get_settings
 
-    typer.echo(consent_notice(lang, months))
+    typer.echo(consent_notice(lang, months or get_settings().retention_months))
 
 
 def purge(
-    older_than: str = typer.Option(..., "--older-than", help="Age, e.g. 24m (months) or 2y."),
+    older_than: str | None = typer.Option(None, "--older-than",
+                                          help="Age, e.g. 24m (months) or 2y (default: the retention_months setting)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only count; change nothing."),
     by: str | None = _BY,
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
@@ -109,9 +113,11 @@ def purge(
     """Anonymise sessions older than the retention: personal data goes, answers stay for item statistics."""
     from assessor.privacy import parse_age
     from assessor.privacy import purge as run_purge
+    from assessor.settings import get_settings
 
     try:
-        report = run_purge(_store(), months=parse_age(older_than), actor=_who(by), dry_run=dry_run)
+        months = parse_age(older_than) if older_than is not None else get_settings().retention_months
+        report = run_purge(_store(), months=months, actor=_who(by), dry_run=dry_run)
     except ValueError as error:
         raise _fail(error, 2) from error
     if as_json:

@@ -59,10 +59,12 @@ def centre_key(data_dir: Path) -> CentreKey:
                               f"`assessor centre init NAME --data {data_dir}` once (keep centre.key secret)") from error
 
 
-def issue(store: Store, data_dir: Path, ref: str, *, actor: str, bank: Any = None) -> Issued:
+def issue(store: Store, data_dir: Path, ref: str, *, actor: str, bank: Any = None, reuse: bool = False) -> Issued:
     """Issue a certificate for the finished session `ref` (id or resume code), signed with the centre key.
 
     The certificate row and a data-rights log line (who, when) are stored; the documents are returned.
+    With `reuse` (a worker downloading theirs again), the session's newest unrevoked certificate is made again
+    under the same number (Ed25519 is deterministic: the same bytes) and nothing is stored.
     """
     if not actor.strip():
         raise CredentialError("issuing needs the trainer's name (who issued it)")
@@ -74,11 +76,15 @@ def issue(store: Store, data_dir: Path, ref: str, *, actor: str, bank: Any = Non
     worker = store.get_worker(session.worker_id)
     if worker is None:
         raise CredentialError(f"session {session.id}: its worker was deleted")
-    claim = claim_from_session(session, worker, key_fingerprint=key.fingerprint)
+    existing = next((c for c in certificates(store, session.id) if c.revoked_at is None), None) if reuse else None
+    claim = claim_from_session(session, worker, key_fingerprint=key.fingerprint,
+                               certificate_id=existing.id if existing is not None else None)
     claim = Claim(**{**claim.__dict__, "centre": key.centre})
     record = sign_record(claim, key)
     document = credential(claim, key, bank)
     pdf = certificate_pdf(claim, record, bank)
+    if existing is not None:
+        return Issued(claim, record, document, pdf)
     with store.db() as db, db.begin():
         db.add(Certificate(id=claim.id, session_id=session.id, centre=key.centre, issued_at=utcnow(),
                            issued_by=actor.strip()[:64], revoked_by="", revoke_reason=""))
