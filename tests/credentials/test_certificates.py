@@ -217,3 +217,22 @@ def test_a_tilted_jpeg_photo_of_the_qr_code_verifies(centre: Centre) -> None:
     jpeg = io.BytesIO()
     photo.convert("RGB").save(jpeg, format="JPEG", quality=70)
     assert verify_bytes(jpeg.getvalue(), centre.data, centre.store).status == "valid"
+
+
+def test_any_changed_byte_of_the_pdf_file_is_caught(centre: Centre) -> None:
+    from pypdf import PdfReader
+
+    from assessor.credentials.pdf import split_pdf_signature
+
+    issued = issue(centre.store, centre.data, centre.session.id, actor="li")
+    assert len(PdfReader(io.BytesIO(issued.pdf)).pages) == 1  # readers ignore the signature line
+    signed = split_pdf_signature(issued.pdf)
+    assert signed is not None
+    for at in (200, len(issued.pdf) // 2, len(signed[0]) - 3):  # header, page content, the %%EOF line
+        changed = bytearray(issued.pdf)
+        changed[at] ^= 0x01
+        verdict = verify_bytes(bytes(changed), centre.data, centre.store)
+        assert verdict.status == "tampered", (at, verdict.detail)
+    # a PDF that lost its signature line (re-saved elsewhere) is judged by its QR record, and says so
+    verdict = verify_bytes(signed[0], centre.data, centre.store)
+    assert verdict.status == "valid" and "re-saved" in verdict.detail

@@ -1,11 +1,16 @@
 """The certificate PDF: the claim in Chinese and English, and a QR code carrying the signed record.
 
 The record string is also written into the PDF's Keywords, so `assessor verify FILE.pdf` reads it without
-rendering the page. The visible text is not signed: `assessor verify` prints the signed claim to compare.
+rendering the page. The whole file is signed too: after the PDF's final `%%EOF` line comes one comment line
+`%ASC1-PDF-SIG <base64url Ed25519 signature of every byte before that line>` (PDF readers ignore it), so a
+change to any byte of the file, visible text included, is caught. A PDF re-saved by another program loses that
+line; it is then judged by its QR record alone, and `assessor verify` says so.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 from html import escape
 from typing import Any
@@ -20,6 +25,9 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from assessor.credentials.claim import Claim
 from assessor.credentials.text import level_text, tx
 from assessor.report.pdf import cjk_font, pdf_safe
+from assessor.sync.keys import CentreKey
+
+FILE_SIGNATURE = b"%ASC1-PDF-SIG "
 
 
 class QRFlowable(Flowable):
@@ -94,3 +102,24 @@ def certificate_pdf(claim: Claim, record: str, bank: Any = None) -> bytes:
                             subject=tx("title", "en"), keywords=record)
     doc.build(story)
     return buffer.getvalue()
+
+
+def sign_pdf(pdf: bytes, key: CentreKey) -> bytes:
+    """`pdf` with the file-signature comment line appended (see the module docstring)."""
+    body = pdf if pdf.endswith(b"\n") else pdf + b"\n"
+    return body + FILE_SIGNATURE + base64.urlsafe_b64encode(key.sign(body)).rstrip(b"=") + b"\n"
+
+
+def split_pdf_signature(content: bytes) -> tuple[bytes, bytes] | None:
+    """(signed bytes, signature) of a signed certificate PDF; None when the file carries no signature line.
+
+    A signature line that is not base64url gives an empty signature (which never verifies)."""
+    at = content.rfind(b"\n" + FILE_SIGNATURE)
+    if at < 0:
+        return None
+    encoded = content[at + 1 + len(FILE_SIGNATURE):].strip()
+    try:
+        signature = base64.urlsafe_b64decode(encoded + b"=" * (-len(encoded) % 4))
+    except (binascii.Error, ValueError):
+        signature = b""
+    return content[:at + 1], signature

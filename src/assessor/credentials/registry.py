@@ -29,7 +29,7 @@ from assessor.credentials.claim import (
     find_session,
 )
 from assessor.credentials.openbadge import credential
-from assessor.credentials.pdf import certificate_pdf
+from assessor.credentials.pdf import certificate_pdf, sign_pdf
 from assessor.credentials.record import sign_record
 from assessor.privacy import record_action
 from assessor.store import Store
@@ -82,7 +82,7 @@ def issue(store: Store, data_dir: Path, ref: str, *, actor: str, bank: Any = Non
     claim = Claim(**{**claim.__dict__, "centre": key.centre})
     record = sign_record(claim, key)
     document = credential(claim, key, bank)
-    pdf = certificate_pdf(claim, record, bank)
+    pdf = sign_pdf(certificate_pdf(claim, record, bank), key)
     if existing is not None:
         return Issued(claim, record, document, pdf)
     with store.db() as db, db.begin():

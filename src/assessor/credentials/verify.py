@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 
 from assessor.credentials.claim import Claim, CredentialError
 from assessor.credentials.openbadge import claim_from_credential, split_credential
+from assessor.credentials.pdf import split_pdf_signature
 from assessor.credentials.record import RECORD_PATTERN, parse_payload, split_record
 from assessor.credentials.registry import known_keys, revoked_here, revoked_imported
 from assessor.credentials.text import tx
@@ -78,6 +79,22 @@ def verify_record(record: str, data_dir: Path, store: Store | None = None) -> Ve
     if key.centre != claim.centre:
         return Verdict("tampered", f"signed with centre {key.centre}'s key but names centre {claim.centre}", claim)
     return _finish(claim, data_dir, store, "record")
+
+
+def verify_pdf(content: bytes, data_dir: Path, store: Store | None = None) -> Verdict:
+    """Verify a certificate PDF: its QR record, then the file signature by the same key (see `pdf.py`)."""
+    verdict = verify_record(record_from_pdf(content), data_dir, store)
+    if verdict.status not in ("valid", "revoked") or verdict.claim is None:
+        return verdict
+    signed = split_pdf_signature(content)
+    if signed is None:
+        return Verdict(verdict.status, f"{verdict.detail}; the PDF was re-saved and lost its file signature: "
+                       "compare its printed text with the signed claim", verdict.claim)
+    key = next(k for k in known_keys(data_dir).values() if k.fingerprint == verdict.claim.key)
+    if not key.verify(signed[1], signed[0]):
+        return Verdict("tampered", "the PDF file was changed after it was signed (its QR record is intact: "
+                       "the claim shown is what the centre signed)", verdict.claim)
+    return Verdict(verdict.status, f"{verdict.detail}; PDF file signature intact", verdict.claim)
 
 
 def verify_credential(data: object, data_dir: Path, store: Store | None = None) -> Verdict:
@@ -143,7 +160,7 @@ def verify_bytes(content: bytes, data_dir: Path, store: Store | None = None) -> 
     head = content[:16].lstrip()
     try:
         if content.startswith(b"%PDF"):
-            return verify_record(record_from_pdf(content), data_dir, store)
+            return verify_pdf(content, data_dir, store)
         if head.startswith(b"{"):
             try:
                 data = json.loads(content.decode("utf-8"))
