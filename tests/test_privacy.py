@@ -74,6 +74,7 @@ def data(database_url: str) -> Data:
         db.execute(update(AssessmentSession).where(AssessmentSession.id.in_(old))
                    .values(started_at=OLD, ended_at=OLD + timedelta(minutes=20)))
         db.execute(update(Worker).where(Worker.id == a.id).values(created_at=OLD))
+        db.add(Worker(id="idle" * 8, code="C-03", centre="Jinan-1", display_name="张兰", created_at=OLD))
         db.add(Certificate(id="c" * 32, session_id=old[0], centre="Jinan-1", issued_by="li", revoked_by="",
                            revoke_reason=""))
     return Data(store, old, recent.id, a.id, b.id)
@@ -110,7 +111,7 @@ def test_ages_and_cutoffs() -> None:
 def test_a_dry_run_counts_and_changes_nothing(data: Data) -> None:
     before, stats = _counts(data.store), _stats(data.store)
     report = purge(data.store, months=24, actor="li", dry_run=True)
-    assert (report.sessions, report.messages_deleted, report.responses_kept, report.workers_deleted) == (2, 4, 6, 1)
+    assert (report.sessions, report.messages_deleted, report.responses_kept, report.workers_deleted) == (2, 4, 6, 2)
     assert sorted(report.session_ids) == sorted(data.old)
     assert _counts(data.store) == before and _stats(data.store) == stats
     assert data_rights_log(data.store) == []
@@ -119,9 +120,9 @@ def test_a_dry_run_counts_and_changes_nothing(data: Data) -> None:
 def test_purge_removes_personal_data_and_keeps_item_statistics(data: Data) -> None:
     stats = _stats(data.store)
     report = purge(data.store, months=24, actor="li")
-    assert (report.sessions, report.workers_deleted) == (2, 1)
+    assert (report.sessions, report.workers_deleted) == (2, 2)
     store = data.store
-    assert store.get_worker(data.a_id) is None
+    assert store.get_worker(data.a_id) is None and store.get_worker("idle" * 8) is None
     assert all(store.get_session(s) is None for s in data.old)
     with store.db() as db:
         purged = list(db.scalars(select(AssessmentSession).where(AssessmentSession.status == "purged")))
@@ -171,7 +172,7 @@ def test_delete_removes_the_worker_everywhere_and_is_logged(data: Data) -> None:
     counts = delete_worker(data.store, "A-01", actor="zhang")
     assert counts == {"sessions": 2, "responses": 6, "messages": 4}
     after = _counts(data.store)
-    assert after == {**before, "workers": 1, "sessions": 1, "responses": 2, "messages": 1, "grading_reviews": 0}
+    assert after == {**before, "workers": 2, "sessions": 1, "responses": 2, "messages": 1, "grading_reviews": 0}
     with data.store.db() as db:
         assert db.scalar(select(func.count()).select_from(Response).where(Response.session_id.in_(data.old))) == 0
         cert = db.get(Certificate, "c" * 32)

@@ -9,7 +9,8 @@ and the data-rights log (who did what, when).
 - `purge`: sessions that ended (or started) before the cut-off are anonymised: messages deleted, free-text
   answers, recordings and review notes emptied, dates kept to the month, the session re-keyed under a new id
   and moved to the centre's anonymous worker; the answers' items, scores and parameters stay, so item statistics
-  and calibration still work. Workers left with no session are deleted.
+  and calibration still work. Workers left with no session are deleted, as are workers registered before the
+  cut-off who never started one.
 Every export, deletion and purge is written to `data_rights_log` with who and when.
 """
 
@@ -25,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from assessor.store import Store
@@ -153,13 +154,13 @@ def worker_data(store: Store, worker: Worker, *, actor: str) -> dict[str, Any]:
             "notice_version": NOTICE_VERSION, "worker": _row(worker), "sessions": out_sessions}
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename (readable by the owner only)."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write `content` (text as UTF-8) to `path` through a temporary file and a rename (owner-only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)
     except BaseException:
@@ -316,6 +317,9 @@ def purge(store: Store, *, months: int, actor: str, dry_run: bool = False, now: 
                               .order_by(AssessmentSession.started_at)))
         report.sessions, report.session_ids = len(old), [s.id for s in old]
         touched = {s.worker_id for s in old}
+        touched.update(db.scalars(select(Worker.id).where(  # registered long ago, never started a session
+            Worker.created_at < cutoff, Worker.code != ANONYMOUS_CODE,
+            ~exists().where(AssessmentSession.worker_id == Worker.id))))
         if dry_run:
             ids = report.session_ids
             report.responses_kept = int(db.scalar(select(func.count(Response.id)).where(

@@ -236,3 +236,13 @@ def test_any_changed_byte_of_the_pdf_file_is_caught(centre: Centre) -> None:
     # a PDF that lost its signature line (re-saved elsewhere) is judged by its QR record, and says so
     verdict = verify_bytes(signed[0], centre.data, centre.store)
     assert verdict.status == "valid" and "re-saved" in verdict.detail
+
+
+def test_write_certificate_gives_the_two_files_a_download_serves(centre: Centre, tmp_path: Path) -> None:
+    from assessor.credentials import write_certificate
+
+    issued = issue(centre.store, centre.data, centre.session.id, actor="li")
+    pdf, document = write_certificate(issued, tmp_path / "downloads")
+    assert pdf.name == f"certificate-{issued.claim.id}.pdf" and pdf.read_bytes() == issued.pdf
+    assert verify_file(document, centre.data, centre.store).status == "valid"
+    assert sorted(p.name for p in (tmp_path / "downloads").iterdir()) == sorted([pdf.name, document.name])

@@ -91,10 +91,7 @@ def issue_command(
         issued = issue(_store(data), _data_dir(data), session, actor=_who(by), bank=_bank())
     except (CredentialError, ValueError) as error:
         raise _fail(error) from error
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    temporary.write_bytes(issued.pdf)
-    temporary.replace(out)
+    write_atomic(out, issued.pdf)
     typer.echo(f"certificate {issued.claim.id} for {issued.claim.name}: {out}")
     if json_out is not None:
         write_atomic(json_out, json.dumps(issued.credential, ensure_ascii=False, indent=2) + "\n")

@@ -7,14 +7,16 @@ Signed with the centre's Ed25519 key (`assessor centre init`); verified with the
 
 from assessor.credentials.claim import Claim, CredentialError, claim_from_session, find_session
 from assessor.credentials.registry import (
-           Issued,
-           certificates,
-           import_revocations,
-           issue,
-           revocation_list,
-           revoke,
+    Issued,
+    certificates,
+    import_revocations,
+    issue,
+    revocation_list,
+    revoke,
+    write_certificate,
 )
 from assessor.credentials.verify import Verdict, verify_bytes, verify_file
 
 __all__ = ["Claim", "CredentialError", "Issued", "Verdict", "certificates", "claim_from_session", "find_session",
-           "import_revocations", "issue", "revocation_list", "revoke", "verify_bytes", "verify_file"]
+           "import_revocations", "issue", "revocation_list", "revoke", "verify_bytes", "verify_file",
+           "write_certificate"]

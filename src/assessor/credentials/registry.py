@@ -31,7 +31,7 @@ from assessor.credentials.claim import (
 from assessor.credentials.openbadge import credential
 from assessor.credentials.pdf import certificate_pdf, sign_pdf
 from assessor.credentials.record import sign_record
-from assessor.privacy import record_action
+from assessor.privacy import record_action, write_atomic
 from assessor.store import Store
 from assessor.store.tables import Certificate, utcnow
 from assessor.sync.errors import SyncError
@@ -91,6 +91,15 @@ def issue(store: Store, data_dir: Path, ref: str, *, actor: str, bank: Any = Non
     record_action(store, actor=actor, action="certificate_issue", subject=worker.id,
                   detail={"certificate": claim.id, "session": session.id})
     return Issued(claim, record, document, pdf)
+
+
+def write_certificate(issued: Issued, folder: Path) -> tuple[Path, Path]:
+    """Write `certificate-<id>.pdf` and `certificate-<id>.json` into `folder` (each through a temporary file and
+    a rename); return their paths (what a download button serves)."""
+    pdf, document = folder / f"certificate-{issued.claim.id}.pdf", folder / f"certificate-{issued.claim.id}.json"
+    write_atomic(pdf, issued.pdf)
+    write_atomic(document, json.dumps(issued.credential, ensure_ascii=False, indent=2) + "\n")
+    return pdf, document
 
 
 def revoke(store: Store, certificate_id: str, *, actor: str, reason: str = "") -> Certificate:
