@@ -235,7 +235,9 @@ def test_any_changed_byte_of_the_pdf_file_is_caught(centre: Centre) -> None:
         assert verdict.status == "tampered", (at, verdict.detail)
     # a PDF that lost its signature line (re-saved elsewhere) is judged by its QR record, and says so
     verdict = verify_bytes(signed[0], centre.data, centre.store)
-    assert verdict.status == "valid" and "re-saved" in verdict.detail
+    assert verdict.status == "valid" and "re-saved" in verdict.detail and verdict.resaved
+    assert "重新保存" in verdict.message("zh") and "re-saved" in verdict.message("en")
+    assert not verify_bytes(issued.pdf, centre.data, centre.store).resaved
 
 
 def test_write_certificate_gives_the_two_files_a_download_serves(centre: Centre, tmp_path: Path) -> None:

@@ -36,6 +36,9 @@ TEXT: dict[str, dict[str, str]] = {
     "valid": {"zh": "有效：证书由{centre}签发，内容未被改动", "en": "valid: issued by {centre}, unchanged"},
     "tampered": {"zh": "被改动：签名与内容不符", "en": "tampered: the signature does not match the content"},
     "unknown_issuer": {"zh": "签发机构未登记：没有它的公钥", "en": "unknown issuer: its public key is not registered"},
+    "resaved": {"zh": "注意：这个PDF被别的软件重新保存过，文件签名没有了。请对照下面签名的内容核对纸面上的文字。",
+                "en": "Note: this PDF was re-saved by another program and lost its file signature. Check its "
+                      "printed text against the signed content below."},
     "revoked": {"zh": "已撤销：签发机构撤销了这张证书", "en": "revoked: the issuing centre withdrew this certificate"},
 }
 

@@ -39,6 +39,7 @@ class Verdict:
     status: Status
     detail: str
     claim: Claim | None = None
+    resaved: bool = False  # a PDF without its file signature: judged by its QR record alone
 
     @property
     def valid(self) -> bool:
@@ -46,7 +47,8 @@ class Verdict:
 
     def message(self, lang: str) -> str:
         centre = self.claim.centre if self.claim else "?"
-        return tx(self.status, lang, centre=centre)
+        text = tx(self.status, lang, centre=centre)
+        return f"{text}\n{tx('resaved', lang)}" if self.resaved else text
 
 
 def _revoked(claim: Claim, data_dir: Path, store: Store | None) -> bool:
@@ -89,7 +91,7 @@ def verify_pdf(content: bytes, data_dir: Path, store: Store | None = None) -> Ve
     signed = split_pdf_signature(content)
     if signed is None:
         return Verdict(verdict.status, f"{verdict.detail}; the PDF was re-saved and lost its file signature: "
-                       "compare its printed text with the signed claim", verdict.claim)
+                       "compare its printed text with the signed claim", verdict.claim, resaved=True)
     key = next(k for k in known_keys(data_dir).values() if k.fingerprint == verdict.claim.key)
     if not key.verify(signed[1], signed[0]):
         return Verdict("tampered", "the PDF file was changed after it was signed (its QR record is intact: "
