@@ -55,7 +55,7 @@ def _cv_and_tune(bank: Any, examples: list[Any], embedder: Any, head: Any, folds
 
     graded = cross_validate(embedder, bank, examples, k=folds, base=head)
     embedder.save()
-    tuned = tune_thresholds(graded, head)
+    tuned = tune_thresholds(bank, graded, head)
     graded = cross_validate(embedder, bank, examples, k=folds, base=tuned)
     tuned = tune_review_margins(bank, graded, tuned)
     graded = cross_validate(embedder, bank, examples, k=folds, base=tuned)

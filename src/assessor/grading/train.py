@@ -4,8 +4,8 @@
   head (when the corpus has committed critical errors). Reviews count twice (a trainer's confirmed decision).
 - `cross_validate`: leave-items-out folds; every answer is graded by a head that never saw its item, through the
   same `Grader.grade` code path the app uses.
-- `tune_thresholds`: per language, the point threshold with the fewest point errors on out-of-fold
-  probabilities (and the critical threshold); `tune_review_margins`: the review margins around them that give the
+- `tune_thresholds`: per language, the point threshold with the best band agreement on out-of-fold
+  results (dangerous or negated answers kept below 0.5), and the critical threshold; `tune_review_margins`: the review margins around them that give the
   best band agreement on the answers kept with abstentions ≤ `max_abstain`.
 Embeddings are cached on disk (never committed) so experiments do not re-embed.
 """
@@ -174,23 +174,48 @@ def _best_threshold(probs: np.ndarray, labels: np.ndarray, false_positive_cost: 
     return float(min(grid, key=lambda t: (cost(t), abs(t - 0.5))))
 
 
-def tune_thresholds(graded: Sequence[Graded], head: HeadFile) -> HeadFile:
-    """Per-language point thresholds (fewest point errors) and one critical threshold (a false alarm, which
-    zeroes a good answer, costs twice a miss), from out-of-fold results."""
+def _rescore(g: Graded, thresholds: dict[str, float]) -> float:
+    """The score `g` would get with other point thresholds (same critical errors and caps)."""
+    r = g.result
+    if r.critical:
+        return 0.0
+    weights = [p.weight for p in r.points]
+    said = [p.probability >= thresholds.get(p.lang, 0.5) for p in r.points]
+    score = sum(w for w, s in zip(weights, said, strict=True) if s) / sum(weights)
+    if "keywords_only" in r.flags or r.ignored_spans:
+        score = min(score, 0.5)
+    return score
+
+
+def tune_thresholds(bank: Bank, graded: Sequence[Graded], head: HeadFile, max_unsafe: float = 0.03) -> HeadFile:
+    """Per-language point thresholds that maximise band agreement (quadratic kappa) over all answers while at
+    most `max_unsafe` of dangerous or negated answers reach 0.5 (ties: nearer 0.5); one critical threshold (a
+    false alarm, which zeroes a good answer, costs twice a miss). From out-of-fold results."""
+    from assessor.grading.metrics import UNSAFE_KINDS, labelled_score, quadratic_kappa
+    from assessor.grading.scorer import score_band
+
     point = head.point
-    thresholds = dict(point.threshold)
-    for lang in ("zh", "en"):
-        pairs = [(p.probability, s) for g in graded for p, s in zip(g.result.points, g.example.said, strict=True)
-                 if p.lang == lang]
-        if len(pairs) >= 20:
-            thresholds[lang] = _best_threshold(np.array([p for p, _ in pairs]), np.array([s for _, s in pairs]))
+    gold = [score_band(labelled_score(bank, g.example)) for g in graded]
+    unsafe = [i for i, g in enumerate(graded) if g.example.kind in UNSAFE_KINDS or g.example.critical]
+    grid = [round(float(t), 2) for t in np.arange(0.3, 0.71, 0.02)]
+    best: tuple[float, float, dict[str, float]] = (-2.0, 0.0, dict(point.threshold))
+    for tz in grid:
+        for te in grid:
+            thresholds = {"zh": tz, "en": te}
+            scores = [_rescore(g, thresholds) for g in graded]
+            if unsafe and np.mean([scores[i] >= 0.5 for i in unsafe]) > max_unsafe:
+                continue
+            kappa = quadratic_kappa(gold, [score_band(s) for s in scores])
+            closeness = -abs(tz - 0.5) - abs(te - 0.5)
+            if (kappa, closeness) > best[:2]:
+                best = (kappa, closeness, thresholds)
     critical = head.critical
     crit_pairs = [(p, i in g.example.critical) for g in graded
                   for i, (p, _) in enumerate(g.result.critical_probabilities)]
     if critical is not None and sum(s for _, s in crit_pairs) >= 3:
         t = _best_threshold(np.array([p for p, _ in crit_pairs]), np.array([s for _, s in crit_pairs]), 2.0)
         critical = replace(critical, threshold={"zh": t, "en": t})
-    return replace(head, point=replace(point, threshold=thresholds), critical=critical)
+    return replace(head, point=replace(point, threshold=best[2]), critical=critical)
 
 
 def _abstains(g: Graded, point: LogisticHead, critical: LogisticHead | None, point_margin: float,
