@@ -35,7 +35,7 @@ from assessor.privacy import record_action, write_atomic
 from assessor.store import Store
 from assessor.store.tables import Certificate, utcnow
 from assessor.sync.errors import SyncError
-from assessor.sync.keys import PUBLIC_FILE, CentreKey, load_centre, read_public, trusted
+from assessor.sync.keys import PRIVATE_FILE, PUBLIC_FILE, CentreKey, load_centre, read_public, trusted
 
 REVOCATIONS_DIR = "revocations"
 
@@ -52,11 +52,14 @@ class Issued:
 
 def centre_key(data_dir: Path) -> CentreKey:
     """This centre's signing key; CredentialError saying how to make one when there is none."""
+    if not (data_dir / PRIVATE_FILE).is_file():
+        raise CredentialError(f"no centre key in {data_dir}: certificates are signed with the centre's key. Make it "
+                              f"once with `assessor centre init NAME --data {data_dir}` (keep centre.key secret; "
+                              "give centre.pub to the hub: `assessor centre trust centre.pub`)")
     try:
         return load_centre(data_dir)
     except SyncError as error:
-        raise CredentialError(f"{error}. Certificates are signed with the centre key: run "
-                              f"`assessor centre init NAME --data {data_dir}` once (keep centre.key secret)") from error
+        raise CredentialError(str(error)) from error
 
 
 def issue(store: Store, data_dir: Path, ref: str, *, actor: str, bank: Any = None, reuse: bool = False) -> Issued:
