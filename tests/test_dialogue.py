@@ -26,8 +26,9 @@ def _right(bank: Bank, item_id: str) -> object:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'db.sqlite'}"
+def db_url(database_url: str) -> str:
+    """Every dialogue test runs on SQLite and on PostgreSQL (tests/conftest.py)."""
+    return database_url
 
 
 def test_question_view_never_carries_the_key(tiny_bank: Bank, db_url: str) -> None:

@@ -27,9 +27,9 @@ from assessor.store import Store
 
 
 @pytest.fixture
-def finished(tiny_bank: Bank, tmp_path: Path) -> tuple[Assessment, str]:
+def finished(tiny_bank: Bank, database_url: str) -> tuple[Assessment, str]:
     lm = LMService(generator=None, embedder=get_embedder("hashing"))
-    assessment = Assessment(tiny_bank, Store(f"sqlite:///{tmp_path / 'db.sqlite'}"),
+    assessment = Assessment(tiny_bank, Store(database_url),
                             models=Models(tiny_bank, embedder_name="hashing", lm=lm))
     turn = assessment.start("李梅", role="housekeeper", level=5, lang="zh", seed=7)
     while turn.question is not None:

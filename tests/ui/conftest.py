@@ -69,7 +69,8 @@ def launched(ctx: AppContext, *, with_trainer: bool = False) -> Iterator[tuple[A
 
 
 @pytest.fixture
-def ctx(tmp_path: Path) -> AppContext:
+def ctx(tmp_path: Path, database_url: str) -> AppContext:
+    """The app context on SQLite and on PostgreSQL (database_url also sets ASSESSOR_DATABASE_URL)."""
     return make_context(tmp_path / "app")
 
 
