@@ -4,7 +4,9 @@ The proof is a `DataIntegrityProof` with cryptosuite `eddsa-jcs-2022` (W3C vc-di
 without `proofValue` (with the document's `@context`) and the document without `proof` are each put in canonical
 form (JCS, RFC 8785: sorted keys, no spaces, UTF-8; our documents hold no floats, see `canonical_json`), hashed
 with SHA-256, and the two hashes concatenated (options first) are signed; `proofValue` is the signature in
-base58btc multibase ('z…'). The issuer is the centre's key as a `did:key` (multicodec ed25519-pub 0xed01).
+base58btc multibase ('z…'); the proof carries the options (with `@context`) and `proofValue`, as in the W3C
+test vector (tests/credentials/test_openbadge.py reproduces it byte for byte). The issuer is the centre's key as
+a `did:key` (multicodec ed25519-pub 0xed01).
 
 Assessor fields ride in standard places: achievement `id` urn:assessor:achievement:<role>:L<level>, its
 `version` the bank version, one `Result` per skill area (resultDescription urn:assessor:area:<domain>, value the
@@ -123,9 +125,7 @@ def credential(claim: Claim, key: CentreKey, bank: Any = None) -> dict[str, Any]
                "verificationMethod": f"{did}#{did.removeprefix('did:key:')}", "proofPurpose": "assertionMethod",
                "@context": CONTEXT}
     signature = key.sign(_hash_data(document, options))
-    proof = {k: v for k, v in options.items() if k != "@context"}
-    proof["proofValue"] = "z" + b58encode(signature)
-    return {**document, "proof": proof}
+    return {**document, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
 
 
 def split_credential(data: Any) -> tuple[Ed25519PublicKey, bytes, bytes]:
@@ -144,7 +144,6 @@ def split_credential(data: Any) -> tuple[Ed25519PublicKey, bytes, bytes]:
     method = str(proof.get("verificationMethod", ""))
     if method.split("#", 1)[0] != issuer_id:
         raise CredentialError("proof.verificationMethod is not the issuer's key")
-    proof["@context"] = document.get("@context")
     return public_key_from_did(method), _hash_data(document, proof), b58decode(value[1:])
 
 
