@@ -165,6 +165,11 @@ def test_export_has_all_of_one_worker_and_nothing_of_another(data: Data, tmp_pat
     assert (entry.actor, entry.action) == ("zhang", "worker_export")
     with pytest.raises(ValueError, match="no worker"):
         export_worker(data.store, "Z-99", out, actor="zhang")
+    with pytest.raises(ValueError, match="in centre Qingdao-2"):  # a trainer of another centre
+        export_worker(data.store, "A-01", out, actor="wu", centre="Qingdao-2")
+    with pytest.raises(ValueError, match="in centre Qingdao-2"):
+        delete_worker(data.store, data.a_id, actor="wu", centre="Qingdao-2")
+    assert data.store.get_worker(data.a_id) is not None
 
 
 def test_delete_removes_the_worker_everywhere_and_is_logged(data: Data) -> None:

@@ -153,6 +153,12 @@ def test_refusals_say_why(centre: Centre, tmp_path: Path) -> None:
         issue(centre.store, tmp_path / "no-key", centre.session.id, actor="li")
     with pytest.raises(CredentialError, match="no certificate"):
         revoke(centre.store, "nope", actor="li")
+    # a trainer of another centre can neither issue nor revoke this centre's certificates
+    with pytest.raises(CredentialError, match="in centre Qingdao-2"):
+        issue(centre.store, centre.data, centre.session.id, actor="wu", centre="Qingdao-2")
+    issued = issue(centre.store, centre.data, centre.session.id, actor="li", centre=CENTRE)
+    with pytest.raises(CredentialError, match="by centre Qingdao-2"):
+        revoke(centre.store, issued.claim.id, actor="wu", centre="Qingdao-2")
     junk = tmp_path / "junk.png"
     junk.write_bytes(b"\x89PNG not really")
     assert verify_file(junk, centre.data).status == "tampered"

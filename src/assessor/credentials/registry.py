@@ -62,17 +62,21 @@ def centre_key(data_dir: Path) -> CentreKey:
         raise CredentialError(str(error)) from error
 
 
-def issue(store: Store, data_dir: Path, ref: str, *, actor: str, bank: Any = None, reuse: bool = False) -> Issued:
+def issue(store: Store, data_dir: Path, ref: str, *, actor: str, bank: Any = None, reuse: bool = False,
+          centre: str | None = None) -> Issued:
     """Issue a certificate for the finished session `ref` (id or resume code), signed with the centre key.
 
     The certificate row and a data-rights log line (who, when) are stored; the documents are returned.
     With `reuse` (a worker downloading theirs again), the session's newest unrevoked certificate is made again
     under the same number (Ed25519 is deterministic: the same bytes) and nothing is stored.
+    `centre` (a trainer's centre; None for one who sees every centre) refuses sessions of other centres.
     """
     if not actor.strip():
         raise CredentialError("issuing needs the trainer's name (who issued it)")
     key = centre_key(data_dir)
     session = find_session(store, ref)
+    if centre is not None and session.centre != centre:
+        raise CredentialError(f"no session with id or resume code {ref!r} in centre {centre}")
     if session.centre not in (key.centre, "default"):
         raise CredentialError(f"session {session.id} belongs to centre {session.centre}, "
                               f"but this data directory's key is centre {key.centre}")
@@ -105,14 +109,16 @@ def write_certificate(issued: Issued, folder: Path) -> tuple[Path, Path]:
     return pdf, document
 
 
-def revoke(store: Store, certificate_id: str, *, actor: str, reason: str = "") -> Certificate:
-    """Mark a certificate revoked (who, when, why); CredentialError if there is no such certificate."""
+def revoke(store: Store, certificate_id: str, *, actor: str, reason: str = "", centre: str | None = None) -> Certificate:
+    """Mark a certificate revoked (who, when, why); CredentialError if there is no such certificate (of `centre`,
+    when given: a trainer revokes only their own centre's)."""
     if not actor.strip():
         raise CredentialError("revoking needs the trainer's name (who revoked it)")
     with store.db() as db, db.begin():
         row = db.get(Certificate, certificate_id.strip())
-        if row is None:
-            raise CredentialError(f"no certificate {certificate_id!r} was issued here")
+        if row is None or (centre is not None and row.centre != centre):
+            raise CredentialError(f"no certificate {certificate_id!r} was issued here"
+                                  + (f" by centre {centre}" if centre is not None else ""))
         if row.revoked_at is None:
             row.revoked_at, row.revoked_by, row.revoke_reason = utcnow(), actor.strip()[:64], reason[:255]
     record_action(store, actor=actor, action="certificate_revoke", subject="",
