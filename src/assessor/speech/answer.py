@@ -72,6 +72,21 @@ def get_transcriber(cache_dir: Path | None = None) -> Transcriber:
         return _transcriber
 
 
+def warm_in_background(cache_dir: Path | None = None) -> threading.Thread:
+    """Start loading the speech model in a daemon thread (call at app start, so the first answer is not slow);
+    a failure is logged, and voice answers then say that speech is not installed."""
+
+    def load() -> None:
+        try:
+            get_transcriber(cache_dir).load()
+        except Exception as error:  # the app runs without speech; voice_answer reports model_missing
+            log.error("speech model not loaded: %s", error)
+
+    thread = threading.Thread(target=load, name="speech-model", daemon=True)
+    thread.start()
+    return thread
+
+
 def _default_embedder() -> Any:
     try:
         from assessor.retrieval.embedder import get_embedder
