@@ -7,7 +7,7 @@ and the data-rights log (who did what, when).
 - `delete_worker`: removes the worker and all their sessions, answers, messages and reviews; certificate rows
   stay (without the session) so a revocation still works.
 - `purge`: sessions that ended (or started) before the cut-off are anonymised: messages deleted, free-text
-  answers, recordings and review notes emptied, dates kept to the month, the session re-keyed under a new id
+  answers, recordings, grading details (which may quote the worker) and review notes emptied, dates kept to the month, the session re-keyed under a new id
   and moved to the centre's anonymous worker; the answers' items, scores and parameters stay, so item statistics
   and calibration still work. Workers left with no session are deleted, as are workers registered before the
   cut-off who never started one.
@@ -286,9 +286,9 @@ def _anonymise(db: Session, s: AssessmentSession) -> tuple[int, int]:
         r.session_id = new_id
         r.created_at = _month(r.created_at) or r.created_at
         r.audio_path = None
+        r.grading = None  # may quote the worker's words (free text, a spoken answer's transcript)
         if r.item_type == "open_scenario":  # the worker's own words; a choice answer is only option ids
             r.answer = ""
-            r.grading = None
     if responses:
         db.execute(update(GradingReview).where(GradingReview.response_id.in_([r.id for r in responses]))
                    .values(note=""))
