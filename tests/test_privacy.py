@@ -230,3 +230,19 @@ def test_purge_without_an_age_uses_the_retention_setting(data: Data, monkeypatch
     assert result.exit_code == 0 and json.loads(result.output)["sessions"] == 2
     assert "120个月" in CliRunner().invoke(app, ["worker", "notice", "--months", "120"]).output
     get_settings.cache_clear()
+
+
+def test_recordings_go_with_a_deleted_worker_and_with_a_purge(data: Data, tmp_path: Path) -> None:
+    clips = []
+    for session_id in (data.recent, data.old[0]):
+        clip = tmp_path / f"{session_id}.wav"
+        clip.write_bytes(b"RIFF")
+        data.store.record_answer(
+            session_id, item_id="cln-0009", item_version=1, item_params={}, domain="cleaning", level=5,
+            item_type="single_choice", answer="A", score=1.0, category=1, correct=True, pilot=False, theta={},
+            se={}, state={}, audio_path=str(clip))
+        clips.append(clip)
+    delete_worker(data.store, "B-02", actor="zhang")
+    assert not clips[0].exists() and clips[1].exists()
+    purge(data.store, months=24, actor="li")
+    assert not clips[1].exists()

@@ -17,6 +17,7 @@ Every export, deletion and purge is written to `data_rights_log` with who and wh
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tempfile
@@ -42,6 +43,7 @@ from assessor.store.tables import (
     utcnow,
 )
 
+log = logging.getLogger(__name__)
 DEFAULT_RETENTION_MONTHS = 24
 ANONYMOUS_CODE = "__anonymised__"
 NOTICE_VERSION = "2026-12-1"
@@ -181,9 +183,13 @@ def export_worker(store: Store, ref: str, out: Path, *, actor: str, centre: str 
 
 
 def _remove_audio(paths: list[str | None]) -> None:
+    """Delete the recordings' files; one that cannot be deleted is logged and does not stop the rest."""
     for path in paths:
         if path:
-            Path(path).unlink(missing_ok=True)
+            try:
+                Path(path).unlink(missing_ok=True)
+            except OSError as error:
+                log.warning("could not delete recording %s: %s", path, error)
 
 
 def _delete_sessions(db: Session, session_ids: list[str]) -> dict[str, int]:
