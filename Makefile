@@ -24,9 +24,9 @@ run: $(STAMP)
 
 # Debian's chromium drives the browser tests; CJK fonts make Chinese screenshots readable.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libzbar.so; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk fonts-noto-color-emoji libzbar0; \
 	fi
 
 # A throwaway PostgreSQL on 127.0.0.1:55432 for the tests (without it they run on SQLite only; CI=true fails instead).

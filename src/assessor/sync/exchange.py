@@ -78,7 +78,7 @@ def _typed(table: Table, row: dict[str, Any], where: str) -> dict[str, Any]:
 def export_tables(store: Store, centre: str, *, since: datetime | None = None) -> dict[str, list[dict[str, Any]]]:
     """The rows of a bundle for `centre` (sessions touched since `since`, all when None)."""
     with store.engine.connect() as db:
-        query = select(SESSIONS).where(SESSIONS.c.centre.in_([centre, "default"]))
+        query = select(SESSIONS).where(SESSIONS.c.centre.in_([centre, "default"]), SESSIONS.c.status != "purged")
         if since is not None:
             query = query.where(or_(
                 SESSIONS.c.started_at >= since, SESSIONS.c.ended_at >= since,
