@@ -8,7 +8,8 @@
   figure that a busy machine inflates less; the machine's load average is printed alongside.
 - CER (zh, characters) / WER (en, words) of the clips in tests/fixtures/audio against their manifest text.
 - choice matching on the clips (transcribed) and on the bank's spoken-choice set (speech/evalset.py: position,
-  letter, the option's words, its first part, misheard words, "not sure"): right, none (asked to tap), wrong.
+  letter, the option's words, its first part, misheard words, "not sure"): right, none (asked to tap), wrong;
+  the clips again with white noise (--snr, default 10 dB).
 Targets: transcription <= 2.0 s for a 10 s answer, load <= 3 s, RSS added <= 450 MB, matching >= 95 % right
 with 0 wrong.
 """
@@ -26,11 +27,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from _common import ROOT, rss_mb
 
 from assessor.bank.load import load_bank
 from assessor.settings import get_settings
-from assessor.speech import Transcriber, ensure_model, load_clip, match_spoken
+from assessor.speech import Clip, Transcriber, ensure_model, load_clip, match_spoken
 from assessor.speech.evalset import spoken_cases
 from assessor.speech.match import match_choice
 
@@ -57,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=150, help="bank items per language for the text-level set")
     parser.add_argument("--no-embedder", action="store_true", help="match by rules and words only")
+    parser.add_argument("--snr", type=float, default=10.0, help="also match the clips with white noise at this SNR (dB); 0 = skip")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     out: dict[str, Any] = {"load_average": os.getloadavg()[0]}
@@ -106,6 +109,20 @@ def main() -> None:
         got = list(match.option_ids) if match else []
         clip_counts["right" if got == clip["expect"] else "none" if not got else "wrong"] += 1
     out["clip_matching"] = dict(clip_counts)
+    if args.snr:
+        rng = np.random.default_rng(1)
+        noisy_counts: Counter[str] = Counter()
+        for clip in clips:
+            if clip["item"] is None:
+                continue
+            audio = load_clip(AUDIO / clip["file"])
+            power = float(np.mean(audio.samples ** 2))
+            noise = rng.normal(0, np.sqrt(power / 10 ** (args.snr / 10)), audio.samples.size).astype(np.float32)
+            text = transcriber.transcribe(Clip(audio.samples + noise, audio.seconds), clip["lang"]).text
+            match = match_spoken(text, bank.items[clip["item"]], clip["lang"], embedder)
+            got = list(match.option_ids) if match else []
+            noisy_counts["right" if got == clip["expect"] else "none" if not got else "wrong"] += 1
+        out[f"clip_matching_snr{args.snr:g}"] = dict(noisy_counts)
     for lang in ("zh", "en"):
         counts: dict[str, Counter[str]] = {}
         started = time.perf_counter()
@@ -131,6 +148,8 @@ def main() -> None:
     print(f"long clips (>= 8 s) wall {out['long_clip_wall_s']} cpu {out['long_clip_cpu_s']} (target <= 2.0 s)")
     print(f"CER zh {out['cer_zh']:.1%}   WER en {out['wer_en']:.1%}  (clean synthetic clips)")
     print(f"clips matched: {out['clip_matching']}")
+    if args.snr:
+        print(f"clips matched with white noise at {args.snr:g} dB SNR: {out[f'clip_matching_snr{args.snr:g}']}")
     for lang in ("zh", "en"):
         m = out[f"matching_{lang}"]
         print(f"matching {lang}: {m['right_share']:.1%} right, {m['wrong']} wrong of {m['cases']} "
