@@ -190,3 +190,31 @@ def test_warm_in_background_logs_a_missing_model(monkeypatch: pytest.MonkeyPatch
     assert "not installed" in caplog.text
     answer = voice_answer(AUDIO / "zh_second.ogg", None, "zh", embedder=None)
     assert answer.problem == "model_missing" and "打字" in (answer.message or "")
+
+
+def live_webm(path: Path, seconds: float) -> Path:
+    """An Opus WebM written like a browser's MediaRecorder: no duration in the header."""
+    from fractions import Fraction
+
+    import av
+
+    with av.open(str(path), "w", format="webm", options={"live": "1"}) as out:
+        stream = out.add_stream("libopus", rate=48_000)
+        stream.layout = "mono"  # type: ignore[union-attr]
+        for n in range(int(seconds * 50)):
+            pcm = (0.2 * np.sin(np.arange(n * 960, (n + 1) * 960) / 7.0) * 32767).astype(np.int16)
+            frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
+            frame.sample_rate, frame.pts, frame.time_base = 48_000, n * 960, Fraction(1, 48_000)
+            for packet in stream.encode(frame):  # type: ignore[union-attr]
+                out.mux(packet)
+        for packet in stream.encode(None):  # type: ignore[union-attr]
+            out.mux(packet)
+    return path
+
+
+def test_browser_webm_without_duration_is_capped_while_decoding(tmp_path: Path) -> None:
+    path = live_webm(tmp_path / "answer.webm", 5)
+    assert abs(load_clip(path).seconds - 5.0) < 0.1
+    with pytest.raises(VoiceProblem) as caught:
+        load_clip(path, max_seconds=2)
+    assert caught.value.key == "too_long"
