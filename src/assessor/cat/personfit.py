@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LZ_CUT = -2.0
-CHANCE_Z = 1.0
+CHANCE_Z = 0.5
 MIN_CHANCE_ITEMS = 8
 FAST_SECONDS = 3.0
 FAST_MEDIAN = 4.0
