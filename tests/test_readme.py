@@ -21,7 +21,9 @@ from assessor.cli import app
 README = Path(__file__).resolve().parents[1] / "README.md"
 RUN_IN_FULL = ("bank validate", "bank stats", "calibrate", "index build", "place", "grade", "ask", "models list",
                "trainer add")
-HELP_ONLY = ("serve", "quiz")
+HELP_ONLY = ("serve", "quiz", "bank lint", "grader train", "grader tune", "grader export-reviews", "listen",
+             "centre cert", "backup", "restore", "centre init", "centre trust", "sync export", "sync import",
+             "certificate", "verify", "certificate revoke", "purge", "worker export", "worker delete")
 SLOW = ("simulate",)
 
 
