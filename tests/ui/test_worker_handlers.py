@@ -24,12 +24,17 @@ def value(update: Any) -> Any:
     return update
 
 
+def notice_of(page: WorkerPage, out: dict[Any, Any]) -> str:
+    """Every notice an update shows (each sits next to the control that caused it)."""
+    return " ".join(str(value(out[box]) or "") for box in page.notices.values() if box in out).strip()
+
+
 def start(page: WorkerPage, code: str = "测试员001", level: int = 5) -> tuple[Tab, dict[Any, Any]]:
     out = page.on_load({"lang": "zh", "session_id": None})
     tab = out[page.tab]
     page.on_role("housekeeper", tab)
     out = page.on_start(code, "housekeeper", level, 2, [], tab)
-    assert not value(out[page.notice]), value(out[page.notice])
+    assert not notice_of(page, out), notice_of(page, out)
     return tab, out
 
 
@@ -63,10 +68,14 @@ def test_whole_session_in_chinese(page: WorkerPage) -> None:
     answered = 0
     while tab.mode == "quiz" and answered < 40:
         out = answer_current(page, tab)
-        assert not value(out[page.notice]), value(out[page.notice])
+        assert not notice_of(page, out), notice_of(page, out)
         answered += 1
-    assert tab.mode == "result"
-    assert out[page.result_box]["visible"] is True
+    assert tab.mode == "result" and tab.view == "feedback"  # the last verdict first, then 看结果
+    assert out[page.result_box]["visible"] is False and out[page.next_btn]["value"] == "看结果"
+    answered_out = out
+    out = page.on_next(tab)
+    assert tab.view == "result" and out[page.result_box]["visible"] is True
+    out = {**answered_out, **{k: v for k, v in out.items() if k not in (page.result_md, page.radar, page.pdf_btn)}}
     result_md = value(out[page.result_md])
     assert "您的测试结果" in result_md and "| 方面 |" in result_md and tab.resume_code in result_md
     assert isinstance(out[page.radar], Figure)
@@ -79,7 +88,7 @@ def test_whole_session_in_chinese(page: WorkerPage) -> None:
     assert screen["mode"] == "result" and screen["result"]["n_items"] >= 1
     # ask-the-bank on the result page
     out = page.on_ask("燃气泄漏怎么办", tab)
-    assert not value(out[page.notice]) and value(out[page.ask_out])
+    assert not notice_of(page, out) and value(out[page.ask_out])
     # take it again: back to the intake, the finished session stays stored
     out = page.on_retake(tab)
     assert out[page.tab].mode == "intake" and out[page.intake_box]["visible"] is True
@@ -120,44 +129,48 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_rendered_as_html(page: Wo
             for bad, words in (("", "还没有"), ("   ", "还没有"), ("字" * 5000, "太长"),
                                ("\x00\x01\x02binary", "无法识别"), (b"\xff\xfe\x00", "无法识别")):
                 out = page.on_submit([], bad, tab)
-                assert words in value(out[page.notice])
+                assert words in notice_of(page, out)
                 assert tab.question.item_id == question.item_id  # nothing scored, same question
                 assert "value" not in out[page.open_text]  # the typed text is kept (not cleared)
             out = page.on_submit([], HOSTILE, tab)
-            assert not value(out[page.notice])
+            assert not notice_of(page, out)
             shown = sent_to_browser(out, page)
-            assert "<script" not in shown and "<img" not in shown and "](http" not in shown
+            assert "<script" not in shown and "<img" not in shown
+            # the verdict card is HTML (no Markdown): her text shows there literally, escaped
+            assert "&lt;script&gt;" in value(out[page.card])
+            markdown = sent_to_browser({k: v for k, v in out.items() if k is not page.card}, page)
+            assert "](http" not in markdown
             continue
         if question.type == "multiple_choice":
             out = page.on_submit([], "", tab)
-            assert "还没有" in value(out[page.notice])
+            assert "还没有" in notice_of(page, out)
             out = page.on_submit(["zz"], "", tab)
-            assert "不属于" in value(out[page.notice])
+            assert "不属于" in notice_of(page, out)
         if question.type == "ordering":
             page.on_tap(0, tab)
             out = page.on_submit([], "", tab)
-            assert "步骤" in value(out[page.notice])
+            assert "步骤" in notice_of(page, out)
             page.on_reset_order(tab)
         out = page.on_tap(99, tab)
         if question.type != "multiple_choice" and question.type != "open_scenario":
-            assert "不属于" in value(out[page.notice])
+            assert "不属于" in notice_of(page, out)
         answer_current(page, tab)
     assert seen_open, "the tiny bank's open scenario was never asked"
     for bad in ("", "字" * 600, HOSTILE):
         out = page.on_ask(bad, tab)
         shown = sent_to_browser(out, page)
         assert "<script" not in shown and "<img" not in shown
-    assert "还没有" in value(page.on_ask("", tab)[page.notice])
-    assert "太长" in value(page.on_ask("字" * 600, tab)[page.notice])
+    assert "还没有" in notice_of(page, page.on_ask("", tab))
+    assert "太长" in notice_of(page, page.on_ask("字" * 600, tab))
 
 
 def test_intake_problems_are_messages(page: WorkerPage) -> None:
     tab = page.on_load(None)[page.tab]
-    assert "姓名或工号" in value(page.on_start("", "housekeeper", 5, None, [], tab)[page.notice])
-    assert "工作类别" in value(page.on_start("w", None, 5, None, [], tab)[page.notice])
-    assert "没有这个等级" in value(page.on_start("w", "housekeeper", 1, None, [], tab)[page.notice])
-    assert "写几句话" in value(page.on_place("", tab)[page.notice])
-    assert "无法识别" in value(page.on_place("\x00\x00", tab)[page.notice])
+    assert "姓名或工号" in notice_of(page, page.on_start("", "housekeeper", 5, None, [], tab))
+    assert "工作类别" in notice_of(page, page.on_start("w", None, 5, None, [], tab))
+    assert "没有这个等级" in notice_of(page, page.on_start("w", "housekeeper", 1, None, [], tab))
+    assert "写几句话" in notice_of(page, page.on_place("", tab))
+    assert "无法识别" in notice_of(page, page.on_place("\x00\x00", tab))
     assert tab.mode == "intake"
 
 
@@ -168,7 +181,7 @@ def test_placement_suggests_a_role_to_confirm(page: WorkerPage) -> None:
     assert out[page.role_radio]["value"] == "housekeeper"
     assert out[page.place_domains]["visible"] is True and out[page.place_domains]["value"]
     out = page.on_start("w2", "housekeeper", 5, None, out[page.place_domains]["value"], tab)
-    assert tab.mode == "quiz" and not value(out[page.notice])
+    assert tab.mode == "quiz" and not notice_of(page, out)
     row = page.ctx.store.get_session(tab.session_id)
     assert row.engine_settings["placement_domains"]
 
@@ -176,10 +189,10 @@ def test_placement_suggests_a_role_to_confirm(page: WorkerPage) -> None:
 def test_unknown_resume_code_is_a_clear_message(page: WorkerPage) -> None:
     tab = page.on_load(None)[page.tab]
     out = page.on_resume("NOPE1234", tab)
-    assert "没有找到这个继续码" in value(out[page.notice]) and tab.mode == "intake"
+    assert "没有找到这个继续码" in notice_of(page, out) and tab.mode == "intake"
     out = page.on_resume("<img src=x onerror=alert(1)>", tab)
-    assert "<img" not in value(out[page.notice])
-    assert "没有找到" in value(page.on_resume("", tab)[page.notice])
+    assert "<img" not in notice_of(page, out)
+    assert "没有找到" in notice_of(page, page.on_resume("", tab))
 
 
 def test_refresh_and_resume_code_continue_at_the_same_question(page: WorkerPage) -> None:
@@ -189,7 +202,7 @@ def test_refresh_and_resume_code_continue_at_the_same_question(page: WorkerPage)
     saved = {"lang": "zh", "session_id": tab.session_id}
     refreshed = page.on_load(saved)  # a browser refresh: same BrowserState, fresh gr.State
     assert refreshed[page.tab].question.item_id == pending and refreshed[page.tab].mode == "quiz"
-    assert "欢迎回来" in value(refreshed[page.notice])
+    assert "欢迎回来" in notice_of(page, refreshed)
     by_code = page.on_resume(tab.resume_code.lower(), Tab())
     assert by_code[page.tab].question.item_id == pending
     assert len(page.ctx.store.responses(tab.session_id)) == 1  # nothing answered is lost, nothing doubled
@@ -268,8 +281,8 @@ def test_a_double_tap_is_recorded_once(page: WorkerPage) -> None:
     stale = copy.deepcopy(tab)  # the second tap carries the state the first one saw
     before = len(page.ctx.store.responses(tab.session_id))
     first = page.on_tap(0, tab)
-    assert not value(first[page.notice])
+    assert not notice_of(page, first)
     second = page.on_tap(0, stale)
     assert len(page.ctx.store.responses(tab.session_id)) == before + 1  # stored once
-    assert value(second[page.notice])  # the worker is told, calmly
+    assert notice_of(page, second)  # the worker is told, calmly
     assert stale.question is None or stale.question.item_id == (tab.question.item_id if tab.question else None)

@@ -8,13 +8,15 @@ Never open a public share link: the app is for a centre's own network and makes 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from assessor import offline  # noqa: F401  (offline switches before gradio)
 from assessor.i18n import t
 from assessor.ui.context import AppContext
 
-# Big, plain and touch-friendly: many workers read slowly and use phones.
+# Big, plain and touch-friendly: many workers read slowly and use phones. Every tappable control ≥ 48 px high
+# and ≥ 8 px apart, labels ≥ 16 px; the question card on top, the verdict in green/red on the options.
 CSS = """
 /* the chat's own clear button would only empty the screen (nothing stored is lost): hide it to avoid confusion */
 #chat button[aria-label="Clear"], #chat button[title="Clear"], #chat .widget-clear, #chat .icon-button-wrapper { display: none !important; }
@@ -23,18 +25,106 @@ CSS = """
 #tab-worker { max-width: 980px; margin: 0 auto; }
 .gradio-container .prose, .gradio-container .prose p, .gradio-container .prose li { font-size: 19px !important; line-height: 1.6; }
 .big-text, .big-text p { font-size: 20px !important; }
-.option-btn button, button.option-btn { font-size: 21px !important; min-height: 64px !important; padding: 12px 18px !important;
+#tab-worker button { min-height: 48px !important; font-size: 18px !important; }
+#tab-worker .gap, #tab-worker .form { gap: 10px !important; }
+#tab-worker label, #tab-worker label span, #tab-worker [data-testid="block-info"], #tab-worker .block-title,
+#tab-worker .label-wrap span { font-size: 17px !important; color: #212121 !important; }
+.option-btn button, button.option-btn { font-size: 20px !important; min-height: 56px !important; padding: 10px 16px !important;
   text-align: left !important; justify-content: flex-start !important; white-space: normal !important; }
+#options { gap: 10px !important; }
 .big-btn button, button.big-btn { font-size: 21px !important; min-height: 60px !important; }
 .big-choices label { font-size: 19px !important; padding: 10px 14px !important; min-height: 48px; }
 .big-choices input[type=checkbox], .big-choices input[type=radio] { width: 24px; height: 24px; }
 #chat .message { font-size: 19px !important; }
-.progress p { font-size: 18px !important; color: #1565C0; }
-.notice p { font-size: 19px !important; color: #B71C1C; font-weight: 600; }
+.progress p { font-size: 17px !important; color: #1565C0; margin: 0 !important; }
+.notice:empty, .notice .prose:empty { display: none; }
+.notice-box { font-size: 19px; color: #B71C1C; font-weight: 600; background: #FFEBEE; border-left: 5px solid #C62828;
+  padding: 10px 12px; border-radius: 6px; }
 .lang-switch label { font-size: 17px !important; }
 .top-bar { flex-wrap: wrap !important; }
 #app-title { min-width: 280px !important; flex: 1 1 280px !important; }
 #app-title h1 { font-size: 28px !important; word-break: keep-all; }
+/* the question card and the verdict */
+.qcard { border: 2px solid #90CAF9; border-radius: 10px; padding: 12px 14px; background: #FAFCFF; }
+.q-area { font-size: 16px; color: #455A64; }
+.q-stem { font-size: 21px; font-weight: 600; line-height: 1.5; margin: 4px 0; color: #111; }
+.q-hint { font-size: 16px; color: #37474F; }
+.verdict { font-size: 22px; font-weight: 700; padding: 6px 10px; border-radius: 8px; margin-bottom: 6px; }
+.v-correct { background: #E8F5E9; color: #1B5E20; } .v-wrong { background: #FFEBEE; color: #B71C1C; }
+.v-partial { background: #FFF8E1; color: #8D6E00; }
+.fb-options { list-style: none; padding: 0; margin: 6px 0; }
+.fb-opt { font-size: 18px; border: 2px solid #CFD8DC; border-radius: 8px; padding: 8px 10px; margin: 6px 0; }
+.fb-opt.is-right { border-color: #2E7D32; background: #E8F5E9; }
+.fb-opt.is-wrong { border-color: #C62828; background: #FFEBEE; }
+.fb-opt .mark { font-weight: 700; } .fb-opt .tag { font-size: 15px; font-weight: 700; color: #37474F; white-space: nowrap; }
+.fb-lines p { font-size: 18px; margin: 6px 0; line-height: 1.5; }
+.your-text { font-size: 18px; margin: 6px 0; }
+#next-btn { position: sticky; bottom: 8px; z-index: 20; box-shadow: 0 2px 8px rgba(0,0,0,.25); }
+.tool-row { gap: 10px !important; flex-wrap: wrap !important; }
+#read-status-text { font-size: 17px; color: #1565C0; }
+.confirm-box { border: 2px solid #C62828; border-radius: 10px; padding: 10px; }
+.confirm-text { font-size: 20px; font-weight: 700; color: #B71C1C; }
+.tick, #tick { display: none !important; }
+/* Gradio's own progress text never shows (every event has show_progress="hidden"); belt and braces */
+#tab-worker .progress-text, #tab-worker .eta-bar, #tab-worker .meta-text, #tab-worker .meta-text-center { display: none !important; }
+.busy-toast { position: fixed; z-index: 1000; background: #263238; color: #fff; font-size: 17px; padding: 8px 14px;
+  border-radius: 18px; box-shadow: 0 2px 8px rgba(0,0,0,.3); pointer-events: none; }
+@media (max-width: 600px) {
+  #app-title h1 { font-size: 22px !important; margin: 0 !important; }
+  .gradio-container { padding: 6px !important; }
+  #tab-worker .block { padding: 6px !important; }
+  .q-stem { font-size: 20px; }
+}
+"""
+
+# The page's own small busy indicator, in the UI language, next to the tapped control (a toast at the tap point)
+# until the next render (the hidden #tick changes on every one); a notice or the question card is scrolled into
+# view after a render. Replaces Gradio's full-page overlay (every event has show_progress="hidden").
+JS = """
+() => {
+  const words = __BUSY__;
+  const lang = () => (document.querySelector('#lang-switch input[value="en"]')?.checked ? 'en' : 'zh');
+  let toast = null, timer = null, tick = null;
+  const tickNow = () => document.querySelector('#tick')?.innerHTML || '';
+  const hide = () => { if (timer) { clearTimeout(timer); timer = null; } if (toast) { toast.remove(); toast = null; } };
+  const local = new Set(['read-btn', 'read-stop-btn']);
+  document.addEventListener('click', (ev) => {
+    const btn = ev.target.closest('#tab-worker button');
+    if (!btn || local.has(btn.id) || btn.closest('#chat') || btn.closest('#transcript > button, .label-wrap')) return;
+    hide();
+    tick = tickNow();
+    const rect = btn.getBoundingClientRect();
+    timer = setTimeout(() => {
+      toast = document.createElement('div');
+      toast.className = 'busy-toast';
+      toast.id = 'busy-toast';
+      toast.setAttribute('role', 'status');
+      toast.setAttribute('aria-live', 'polite');
+      toast.textContent = words[lang()];
+      toast.style.top = Math.min(window.innerHeight - 48, Math.max(4, rect.bottom + 4)) + 'px';
+      toast.style.left = Math.max(4, Math.min(window.innerWidth - 180, rect.left + 8)) + 'px';
+      document.body.appendChild(toast);
+    }, 250);
+  }, true);
+  let last = tickNow();
+  setInterval(() => {
+    const now = tickNow();
+    if (now === last) return;
+    last = now;
+    hide();
+    const visible = (e) => e && e.offsetParent !== null && e.innerText.trim().length > 0;
+    const notice = [...document.querySelectorAll('.notice-box')].find(visible);
+    const target = notice || [document.querySelector('#fb-card'), document.querySelector('#qcard'),
+                              document.querySelector('#result')].find(visible);
+    if (!target) return;
+    const r = target.getBoundingClientRect();
+    if (notice) { if (r.top < 0 || r.bottom > window.innerHeight) notice.scrollIntoView({block: 'center'}); }
+    else if (r.top < 0 || r.top > window.innerHeight * 0.35) {
+      const progress = document.querySelector('#progress');
+      (visible(progress) ? progress : target).scrollIntoView({block: 'start'});
+    }
+  }, 100);
+}
 """
 
 def build_app(ctx: AppContext, *, with_trainer: bool = True) -> Any:
@@ -65,7 +155,8 @@ def launch_kwargs(ctx: AppContext) -> dict[str, Any]:
     """The arguments every launch uses: css, no sharing, no outside links, the one folder of files the app may
     serve (reports and exports under the data directory)."""
     ctx.files_dir.mkdir(parents=True, exist_ok=True)
-    return {"css": CSS, "share": False, "footer_links": [], "show_error": False, "ssr_mode": False,
+    busy = json.dumps({lang: t("busy", lang) for lang in ("zh", "en")}, ensure_ascii=False)
+    return {"css": CSS, "js": JS.replace("__BUSY__", busy), "share": False, "footer_links": [], "show_error": False, "ssr_mode": False,
             "enable_monitoring": False, "allowed_paths": [str(ctx.files_dir)]}
 
 

@@ -8,6 +8,8 @@ transcript and the report are read through the dialogue, never from the store.
 
 from __future__ import annotations
 
+import concurrent.futures
+import itertools
 import logging
 import math
 from collections.abc import Callable
@@ -21,14 +23,17 @@ from assessor.i18n import t
 from assessor.report.files import FileFolder
 from assessor.ui.context import AppContext
 from assessor.ui.text import chat_messages, safe_markdown
-from assessor.ui.worker.layout import READ_ALOUD_JS, WorkerLayout
-from assessor.ui.worker.model import CHOICE_TYPES, Choices, Tab, WorkerScreen, lang_of
+from assessor.ui.worker.layout import READ_ALOUD_JS, STOP_READING_JS, WorkerLayout
+from assessor.ui.worker.model import CHOICE_TYPES, Answered, Choices, Tab, WorkerScreen, lang_of
 from assessor.ui.worker.render import ask_markdown, render
 
 log = logging.getLogger(__name__)
 Updates = dict[Any, Any]
 CHAT_TAIL = 40  # the chat shows the latest messages; the whole transcript stays in the store for trainers
 REPORT_VERSION = 2  # part of the report's file name: a new layout makes new files
+PLACE_WAIT = 4.0  # seconds placement may wait for models still loading before the page says "getting ready"
+_LOADING = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="assessor-place")
+_TICKS = itertools.count(1)
 YEARS = (("years_lt1", 0.5), ("years_1_3", 2.0), ("years_3_8", 5.0), ("years_8", 10.0))
 
 
@@ -52,28 +57,39 @@ class WorkerPage(WorkerLayout):
         self._wire()
 
     def _wire(self) -> None:
+        """Every event: no full-page overlay (`show_progress="hidden"`); the page's own small indicator in the
+        UI language appears next to the tapped control (app.py's js) until the next render."""
         out = self.outputs
-        self.lang_radio.input(self.on_lang, [self.lang_radio, self.tab], out, api_name="set_language")
-        self.role_radio.input(self.on_role, [self.role_radio, self.tab], out, api_name="choose_role")
-        self.place_btn.click(self.on_place, [self.describe_box, self.tab], out, api_name="place")
-        self.start_btn.click(self.on_start, [self.code_box, self.role_radio, self.level_radio, self.years_box,
-                                             self.place_domains, self.tab], out, api_name="start")
-        self.resume_btn.click(self.on_resume, [self.resume_box, self.tab], out, api_name="resume")
+
+        def on(event: Any, fn: Callable[..., Updates], inputs: list[Any], name: str, **kw: Any) -> None:
+            event(fn, inputs, out, api_name=name, show_progress="hidden", **kw)
+
+        on(self.lang_radio.input, self.on_lang, [self.lang_radio, self.tab], "set_language")
+        on(self.role_radio.input, self.on_role, [self.role_radio, self.tab], "choose_role")
+        on(self.place_btn.click, self.on_place, [self.describe_box, self.tab], "place")
+        on(self.start_btn.click, self.on_start, [self.code_box, self.role_radio, self.level_radio, self.years_box,
+                                                 self.place_domains, self.tab], "start")
+        on(self.resume_btn.click, self.on_resume, [self.resume_box, self.tab], "resume")
         for i, button in enumerate(self.option_btns):
-            button.click(self._tap_handler(i), [self.tab], out, api_name=f"tap_{i}")
-        self.submit_btn.click(self.on_submit, [self.checks, self.open_text, self.tab], out, api_name="submit")
-        self.order_reset.click(self.on_reset_order, [self.tab], out, api_name="reset_order")
-        self.dont_btn.click(self.on_rephrase, [self.tab], out, api_name="rephrase")
-        self.read_btn.click(None, [self.read_text, self.lang_radio], None, js=READ_ALOUD_JS, api_visibility="private")
-        self.stop_btn.click(self.on_stop, [self.tab], out, api_name="stop")
-        self.ask_btn.click(self.on_ask, [self.ask_text, self.tab], out, api_name="ask")
-        self.ask_text.submit(self.on_ask, [self.ask_text, self.tab], out, api_name="ask_enter",
-                             api_visibility="undocumented")
-        self.retake_btn.click(self.on_retake, [self.tab], out, api_name="retake")
+            on(button.click, self._tap_handler(i), [self.tab], f"tap_{i}")
+        on(self.submit_btn.click, self.on_submit, [self.checks, self.open_text, self.tab], "submit")
+        on(self.next_btn.click, self.on_next, [self.tab], "next")
+        on(self.order_reset.click, self.on_reset_order, [self.tab], "reset_order")
+        on(self.dont_btn.click, self.on_rephrase, [self.tab], "rephrase")
+        self.read_btn.click(None, [self.read_text, self.lang_radio], None, js=READ_ALOUD_JS, api_visibility="private",
+                            show_progress="hidden")
+        self.read_stop_btn.click(None, [self.lang_radio], None, js=STOP_READING_JS, api_visibility="private",
+                                 show_progress="hidden")
+        on(self.stop_btn.click, self.on_stop_ask, [self.tab], "stop_ask")
+        on(self.confirm_no.click, self.on_stop_cancel, [self.tab], "stop_cancel")
+        on(self.confirm_yes.click, self.on_stop, [self.tab], "stop")
+        on(self.ask_btn.click, self.on_ask, [self.ask_text, self.tab], "ask")
+        on(self.ask_text.submit, self.on_ask, [self.ask_text, self.tab], "ask_enter", api_visibility="undocumented")
+        on(self.retake_btn.click, self.on_retake, [self.tab], "retake")
 
     def on_page_load(self, blocks: gr.Blocks) -> None:
         """Register the page-load event (restores language and session from the browser)."""
-        blocks.load(self.on_load, [self.saved], self.outputs, api_name="load")
+        blocks.load(self.on_load, [self.saved], self.outputs, api_name="load", show_progress="hidden")
 
     # ------------------------------------------------------------------ screen
     def choices(self, tab: Tab) -> Choices:
@@ -88,7 +104,8 @@ class WorkerPage(WorkerLayout):
                        domains=[(self.assessment.domain_name(d, lang), d) for d in tab.suggested_domains])
 
     def screen_of(self, tab: Tab, *, notice: str = "", new_question: bool = False, labels: bool = False,
-               set_lang: bool = False, extra_chat: list[dict[str, str]] | None = None) -> WorkerScreen:
+                  set_lang: bool = False, extra_chat: list[dict[str, str]] | None = None,
+                  at: str = "top") -> WorkerScreen:
         """The screen model for `tab` after a step (reads the transcript and builds the chart when needed)."""
         send_result = labels or set_lang or tab.result_is_new
         tab.result_is_new = False
@@ -96,7 +113,7 @@ class WorkerPage(WorkerLayout):
         radar = self._radar(tab.result) if send_result and tab.mode == "result" and tab.result else None
         return WorkerScreen(tab=tab, choices=self.choices(tab), notice=notice, chat=chat + (extra_chat or []),
                             radar=radar, labels=labels, set_lang=set_lang, new_question=new_question,
-                            send_result=send_result)
+                            send_result=send_result, notice_at=at, tick=next(_TICKS))
 
     def _render(self, tab: Tab, **flags: Any) -> Updates:
         return render(self.screen_of(tab, **flags), self)
@@ -141,13 +158,15 @@ class WorkerPage(WorkerLayout):
         lang = tab.lang
         try:
             cleaned = clean_text(text)
-            placed = self.assessment.place(cleaned, lang)
+            placed = self._place(cleaned, lang)
         except InputProblem as problem:
             return self._render(tab, notice=t("placement_empty", lang) if problem.key == "empty_answer"
-                                else problem.message(lang))
+                                else problem.message(lang), at="place")
+        except TimeoutError:
+            return self._render(tab, notice=t("models_loading", lang), at="place")
         except Exception:
             log.exception("placement failed")
-            return self._render(tab, notice=t("ui_error", lang))
+            return self._render(tab, notice=t("ui_error", lang), at="place")
         tab.description = cleaned
         role = placed.get("role")
         tab.role = role if role in self.bank.roles else tab.role
@@ -161,6 +180,17 @@ class WorkerPage(WorkerLayout):
         updates[self.level_radio] = gr.update(choices=choices.levels, value=choices.levels[0][1] if choices.levels
                                               else None, label=t("ask_level", lang))
         return updates
+
+    def _place(self, text: str, lang: str) -> dict[str, Any]:
+        """Placement; while the models are still loading, wait a few seconds at most (TimeoutError: the page
+        says 正在准备，请稍等 next to the button and the loading goes on)."""
+        if self.ctx.models.ready:
+            return self.assessment.place(text, lang)
+        future = _LOADING.submit(self.assessment.place, text, lang)
+        try:
+            return future.result(timeout=PLACE_WAIT)
+        except concurrent.futures.TimeoutError as error:
+            raise TimeoutError from error
 
     def on_start(self, code: Any, role: Any, level: Any, years: Any, domains: Any, tab: Tab) -> Updates:
         """Create the session and show the first question."""
@@ -178,12 +208,12 @@ class WorkerPage(WorkerLayout):
             tab.role = role
             self._apply_turn(tab, turn)
 
-        return self._guard(tab, start, new_question=True)
+        return self._guard(tab, start, new_question=True, at="start")
 
     def on_resume(self, code: Any, tab: Tab) -> Updates:
         """Continue by resume code: the same pending question, or the result."""
         return self._guard(tab, lambda: self._apply_turn(tab, self.assessment.resume(str(code or ""), tab.lang)),
-                           new_question=True, keep_notice=True)
+                           new_question=True, keep_notice=True, at="resume")
 
     def _tap_handler(self, index: int) -> Callable[[Tab], Updates]:
         def tap(tab: Tab) -> Updates:
@@ -194,11 +224,12 @@ class WorkerPage(WorkerLayout):
 
     def on_tap(self, index: int, tab: Tab) -> Updates:
         """An option button: answers a single-choice or true/false question; adds a step for ordering."""
+        tab.answered = None  # answering the next question (an API client need not press Next)
         question = tab.question
         if tab.mode != "quiz" or question is None:
             return self._render(tab)
         if not 0 <= index < len(question.options):
-            return self._render(tab, notice=t("bad_option", tab.lang))
+            return self._render(tab, notice=t("bad_option", tab.lang), at="quiz")
         option_id = question.options[index][0]
         if question.type == "ordering":
             if option_id not in tab.order:
@@ -210,6 +241,7 @@ class WorkerPage(WorkerLayout):
 
     def on_submit(self, checks: Any, open_text: Any, tab: Tab) -> Updates:
         """Submit for multiple choice (ticked boxes), ordering (the tapped order) and open scenarios (text)."""
+        tab.answered = None
         question = tab.question
         if tab.mode != "quiz" or question is None:
             return self._render(tab)
@@ -226,14 +258,31 @@ class WorkerPage(WorkerLayout):
         if tab.mode != "quiz" or tab.session_id is None:
             return self._render(tab)
         sid = tab.session_id
-        return self._guard(tab, lambda: self.assessment.rephrase(sid, tab.lang))
+        return self._guard(tab, lambda: self.assessment.rephrase(sid, tab.lang), at="quiz")
+
+    def on_next(self, tab: Tab) -> Updates:
+        """下一题 / Next after a verdict: the pending question (already stored as pending), or the result."""
+        tab.answered = None
+        return self._render(tab, new_question=True)
+
+    def on_stop_ask(self, tab: Tab) -> Updates:
+        """The end button: ask first ("还有约 N 题，确定现在交卷吗？"), right where she tapped."""
+        tab.confirm_stop = tab.mode == "quiz"
+        return self._render(tab)
+
+    def on_stop_cancel(self, tab: Tab) -> Updates:
+        """She keeps answering: the question stays as it was."""
+        tab.confirm_stop = False
+        return self._render(tab)
 
     def on_stop(self, tab: Tab) -> Updates:
-        """The worker ends the quiz early: the result from what was answered."""
+        """The worker confirmed ending the quiz early: the result from what was answered."""
+        tab.confirm_stop = False
+        tab.answered = None
         if tab.mode != "quiz" or tab.session_id is None:
             return self._render(tab)
         sid = tab.session_id
-        return self._guard(tab, lambda: self._apply_turn(tab, self.assessment.stop(sid, tab.lang)))
+        return self._guard(tab, lambda: self._apply_turn(tab, self.assessment.stop(sid, tab.lang)), at="quiz")
 
     def on_ask(self, question: Any, tab: Tab) -> Updates:
         """Ask-the-bank: matching explanations and course units (never the open question's own answer)."""
@@ -242,8 +291,8 @@ class WorkerPage(WorkerLayout):
         def ask() -> None:
             answers.extend(self.assessment.ask(tab.session_id, question, tab.lang))
 
-        updates = self._guard(tab, ask)
-        if not updates.get(self.notice):
+        updates = self._guard(tab, ask, at="ask")
+        if not updates.get(self.notices["ask"]):
             updates[self.ask_text] = gr.update(value="")
             updates[self.ask_out] = gr.update(value=ask_markdown(answers, tab.lang), visible=tab.mode == "result")
         return updates
@@ -267,27 +316,35 @@ class WorkerPage(WorkerLayout):
                     self._apply_turn(tab, self.assessment.current(sid, tab.lang))
                 raise
             self._apply_turn(tab, turn)
+            if turn.feedback is not None:
+                tab.answered = Answered(question=question, chosen=_chosen(response), feedback=turn.feedback,
+                                        key=self._key(item_id))
 
-        return self._guard(tab, answer, new_question=True)
+        return self._guard(tab, answer, new_question=True, at="quiz")
+
+    def _key(self, item_id: str) -> list[str]:
+        """The answered item's key (its answer is stored by now), to mark the right option on the verdict."""
+        item = self.bank.items.get(item_id)
+        return [str(k) for k in item.key] if item is not None and isinstance(item.key, list) else []
 
     def _guard(self, tab: Tab, step: Callable[[], Any], *, new_question: bool = False, keep_notice: bool = False,
-               announce_question: bool = False, labels: bool = False) -> Updates:
+               announce_question: bool = False, labels: bool = False, at: str = "top") -> Updates:
         """Run a step; an `InputProblem` becomes a plain message, anything else a calm apology (logged)."""
         before = tab.question.item_id if tab.question else None
         try:
             notice = step()
             notice = notice if isinstance(notice, str) and keep_notice else ""
         except InputProblem as problem:
-            return self._render(tab, notice=problem.message(tab.lang), labels=labels)
+            return self._render(tab, notice=problem.message(tab.lang), labels=labels, at=at)
         except Exception:
             log.exception("worker step failed")
-            return self._render(tab, notice=t("ui_error", tab.lang), labels=labels)
+            return self._render(tab, notice=t("ui_error", tab.lang), labels=labels, at=at)
         changed = (tab.question.item_id if tab.question else None) != before
         extra = []
         if announce_question and tab.question is not None:
             extra.append({"role": "assistant", "content": safe_markdown(tab.question.as_markdown())})
         return self._render(tab, notice=notice, new_question=new_question and changed or announce_question,
-                            extra_chat=extra, labels=labels)
+                            extra_chat=extra, labels=labels, at=at)
 
     def _apply_turn(self, tab: Tab, turn: Turn) -> str | None:
         tab.session_id = turn.session_id
@@ -298,6 +355,7 @@ class WorkerPage(WorkerLayout):
             tab.order = []
             tab.pdf_path = self._report(turn.result)
             tab.result_is_new = True
+            tab.confirm_stop = False
         elif turn.question is not None:
             if tab.question is None or tab.question.item_id != turn.question.item_id:
                 tab.order = []
@@ -326,6 +384,13 @@ class WorkerPage(WorkerLayout):
             log.exception("worker report failed")
             return None
         return str(path)
+
+
+def _chosen(response: Any) -> list[str]:
+    """What she answered as a list of strings (option ids, the ordering, or her text)."""
+    if isinstance(response, (list, tuple)):
+        return [str(r) for r in response]
+    return [] if response is None else [str(response)]
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessor.views import QuestionView, ResultView
+from assessor.views import FeedbackView, QuestionView, ResultView
 
 LANGS = ("zh", "en")
 CHOICE_TYPES = ("single_choice", "true_false")
+NOTICE_PLACES = ("top", "place", "start", "resume", "quiz", "ask")
 
 
 def lang_of(value: Any) -> str:
@@ -34,6 +35,8 @@ class Tab:
     suggested_domains: list[str] = field(default_factory=list)
     pdf_path: str | None = None
     result_is_new: bool = False
+    answered: Answered | None = None
+    confirm_stop: bool = False
 
     @property
     def mode(self) -> str:
@@ -41,6 +44,27 @@ class Tab:
         if self.session_id is None:
             return "intake"
         return "result" if self.result is not None else "quiz"
+
+    @property
+    def view(self) -> str:
+        """What the page shows: "intake", "question", "feedback" (the verdict of the last answer, with a Next
+        button, while the next question or the result waits) or "result"."""
+        if self.session_id is None:
+            return "intake"
+        if self.answered is not None:
+            return "feedback"
+        return "result" if self.result is not None else "question"
+
+
+@dataclass
+class Answered:
+    """The question just answered, shown with its verdict until she taps Next: the question as she saw it,
+    what she chose (option ids, or her text), the key (now that the answer is stored) and the feedback."""
+
+    question: QuestionView
+    chosen: list[str]
+    key: list[str]
+    feedback: FeedbackView
 
 
 @dataclass
@@ -61,7 +85,8 @@ class WorkerScreen:
     `chat` the latest transcript as Chatbot messages (escaped); `radar` the result chart (only when the result is
     sent); the flags say which parts to send: `labels` every label (the language may have changed),
     `set_lang` also the language switch itself, `new_question` clears the answer inputs, `send_result` the result
-    panel (it is heavy: only when new or relabelled).
+    panel (it is heavy: only when new or relabelled); `notice_at` names the control the notice belongs next to
+    (one of `NOTICE_PLACES`); `tick` changes on every render (the page's busy indicator waits for it).
     """
 
     tab: Tab
@@ -73,6 +98,8 @@ class WorkerScreen:
     set_lang: bool = False
     new_question: bool = False
     send_result: bool = False
+    notice_at: str = "top"
+    tick: int = 0
 
     @property
     def lang(self) -> str:
@@ -88,7 +115,7 @@ def screen_summary(tab: Tab, notice: str = "") -> dict[str, Any]:
     question = tab.question if tab.mode == "quiz" else None
     result = tab.result if tab.mode == "result" else None
     return {
-        "mode": tab.mode, "lang": tab.lang, "notice": notice, "session_id": tab.session_id,
+        "mode": tab.mode, "view": tab.view, "lang": tab.lang, "notice": notice, "session_id": tab.session_id,
         "resume_code": tab.resume_code,
         "question": None if question is None else {
             "item_id": question.item_id, "type": question.type, "stem": question.stem,

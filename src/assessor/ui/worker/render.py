@@ -8,31 +8,36 @@ the server light.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import gradio as gr
 
 from assessor.i18n import t
 from assessor.ui.text import plain, safe_markdown
-from assessor.ui.worker.layout import WorkerLayout
-from assessor.ui.worker.model import CHOICE_TYPES, Tab, WorkerScreen, screen_summary
+from assessor.ui.worker.layout import WorkerLayout, notice_html
+from assessor.ui.worker.model import CHOICE_TYPES, Answered, Tab, WorkerScreen, screen_summary
+from assessor.views import QuestionView
 
 Updates = dict[Any, Any]
 
 
 def render(screen: WorkerScreen, c: WorkerLayout) -> Updates:
     """Every update for `screen` (the tab state goes back into its `gr.State`)."""
-    tab, mode = screen.tab, screen.mode
+    tab, mode, view = screen.tab, screen.mode, screen.tab.view
     u: Updates = {
         c.tab: tab,
         c.saved: {"lang": tab.lang, "session_id": tab.session_id},
-        c.notice: f"⚠️ {plain(screen.notice)}" if screen.notice else "",
-        c.intake_box: gr.update(visible=mode == "intake"),
-        c.quiz_box: gr.update(visible=mode == "quiz"),
-        c.result_box: gr.update(visible=mode == "result"),
+        c.intake_box: gr.update(visible=view == "intake"),
+        c.quiz_box: gr.update(visible=view in ("question", "feedback")),
+        c.result_box: gr.update(visible=view == "result"),
         c.ask_box: gr.update(visible=mode != "intake"),
-        c.ask_out: gr.update(visible=mode == "result"),  # during the quiz the answers go into the chat
+        c.ask_out: gr.update(visible=view == "result"),  # during the quiz the answers go into the chat
+        c.tick: f'<i data-tick="{screen.tick}"></i>',
     }
+    at = screen.notice_at if screen.notice_at in c.notices else "top"
+    for place, box in c.notices.items():
+        u[box] = notice_html(screen.notice) if place == at else ""
     if screen.labels or screen.set_lang:
         u.update(labels(screen, c))
     if mode == "intake":
@@ -72,7 +77,13 @@ def labels(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         c.ask_btn: gr.update(value=t("ask_button", lang)),
         c.dont_btn: gr.update(value=t("dont_understand", lang)),
         c.read_btn: gr.update(value="🔊 " + t("read_aloud", lang)),
+        c.read_stop_btn: gr.update(value="⏹ " + t("read_stop", lang)),
         c.stop_btn: gr.update(value=t("stop_quiz", lang)),
+        c.confirm_yes: gr.update(value=t("stop_yes", lang)),
+        c.confirm_no: gr.update(value=t("stop_no", lang)),
+        c.transcript: gr.update(label=t("transcript", lang)),
+        c.radar: gr.update(label=t("radar_title", lang)),
+        c.pdf_btn: gr.update(label=t("download_pdf", lang)),
         c.retake_btn: gr.update(value=t("retake", lang)),
     }
 
@@ -91,7 +102,7 @@ def option_label(tab: Tab, index: int) -> str:
 def question(tab: Tab, c: WorkerLayout, new_question: bool) -> Updates:
     """The question's inputs: option buttons (choice, true/false, ordering), tick boxes (multiple choice), the
     tapped order, the free-text box, submit, progress and the read-aloud text. Never the key (it is not there)."""
-    shown = tab.question if tab.mode == "quiz" else None
+    shown = tab.question if tab.view == "question" else None
     lang = tab.lang
     qtype = shown.type if shown else None
     options = shown.options if shown else []
@@ -119,9 +130,82 @@ def question(tab: Tab, c: WorkerLayout, new_question: bool) -> Updates:
     u[c.open_text] = gr.update(**open_update)
     u[c.submit_btn] = gr.update(visible=qtype in ("multiple_choice", "ordering", "open_scenario"),
                                 value=t("submit", lang))
-    u[c.progress] = safe_markdown(f"**{shown.progress}**") if shown else ""
-    u[c.read_text] = shown.read_aloud_text if shown else ""
+    answered = tab.answered
+    if shown is not None:
+        u[c.progress] = safe_markdown(f"**{shown.progress}**")
+        u[c.card] = question_card(shown)
+        u[c.read_text] = shown.read_aloud_text
+    elif answered is not None:
+        u[c.progress] = safe_markdown(f"**{answered.question.progress}**")
+        u[c.card] = feedback_card(answered, lang)
+        u[c.read_text] = feedback_read_text(answered)
+    else:
+        u[c.progress], u[c.card], u[c.read_text] = "", "", ""
+    u[c.next_btn] = gr.update(visible=answered is not None,
+                              value=t("see_result" if tab.result is not None else "next_question", lang))
+    confirming = shown is not None and tab.confirm_stop
+    u[c.confirm_box] = gr.update(visible=confirming)
+    u[c.confirm_md] = confirm_html(shown, lang) if confirming and shown is not None else ""
+    u[c.stop_btn] = gr.update(visible=shown is not None and not confirming)
     return u
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(html.escape(line) for line in str(text).splitlines())
+
+
+def question_card(q: QuestionView) -> str:
+    """The question card: the area, the stem and what to do (all escaped; the options are buttons under it)."""
+    return (f'<div class="qcard" id="qcard">'
+            f'<div class="q-area">{html.escape(t("domain_label", q.lang, domain=q.domain_name))}</div>'
+            f'<div class="q-stem">{_lines(q.stem)}</div>'
+            f'<div class="q-hint">{html.escape(q.instruction)}</div></div>')
+
+
+def feedback_card(a: Answered, lang: str) -> str:
+    """The verdict card: the verdict, the stem, each option marked (her choice, the right one, green/red),
+    her text for a free answer, then the feedback's lines (right answer, points, explanation) and any personal
+    line. Everything escaped."""
+    fb, q = a.feedback, a.question
+    tone = "correct" if fb.verdict == "correct" else "partial" if fb.verdict == "partial" else "wrong"
+    if getattr(fb, "provisional", False):
+        tone = "partial"
+    head, *rest = fb.lines or [""]
+    parts = ['<div class="qcard fb-card" id="fb-card">',
+             f'<div class="verdict v-{tone}" id="verdict" role="status" aria-live="polite">{_lines(head)}</div>',
+             f'<div class="q-stem">{_lines(q.stem)}</div>']
+    if q.type in ("single_choice", "multiple_choice", "true_false"):
+        parts.append('<ol class="fb-options">')
+        for i, (oid, text) in enumerate(q.options, start=1):
+            right, chosen = oid in a.key, oid in a.chosen
+            cls = " ".join(n for n, on in (("is-right", right), ("is-chosen", chosen),
+                                            ("is-wrong", chosen and not right)) if on)
+            mark = "✔" if right else "✘" if chosen else "·"
+            tags = [t("your_choice", lang)] if chosen else []
+            tags += [t("right_mark", lang)] if right else []
+            tag = f' <span class="tag">{html.escape(" · ".join(tags))}</span>' if tags else ""
+            parts.append(f'<li class="fb-opt {cls}"><span class="mark">{mark}</span> '
+                         f'{i}. {html.escape(text)}{tag}</li>')
+        parts.append("</ol>")
+    elif q.type == "open_scenario" and a.chosen:
+        parts.append(f'<div class="your-text"><b>{html.escape(t("your_answer", lang))}：</b>'
+                     f'{_lines(a.chosen[0])}</div>')
+    body = list(rest) + ([fb.personal] if fb.personal else [])
+    parts.append('<div class="fb-lines">' + "".join(f"<p>{_lines(line)}</p>" for line in body) + "</div></div>")
+    return "".join(parts)
+
+
+def feedback_read_text(a: Answered) -> str:
+    """What read-aloud says on the verdict card: the feedback's lines."""
+    fb = a.feedback
+    return "\n".join([*fb.lines, *([fb.personal] if fb.personal else [])])
+
+
+def confirm_html(q: QuestionView, lang: str) -> str:
+    """"About N questions are left. Finish now?" (N counts the pending question)."""
+    left = max(1, q.expected - q.number + 1)
+    return f'<div class="confirm-text" role="alert" aria-live="assertive">{html.escape(t("stop_confirm", lang, n=left))}</div>'
+
 
 
 def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
