@@ -22,8 +22,9 @@ from typing import Any
 from assessor.bank.load import Bank
 from assessor.bank.schema import Item
 from assessor.cat import engine
-from assessor.cat.engine import AnswerOutcome, EngineConfig, SessionState
+from assessor.cat.engine import AnswerOutcome, EngineConfig, ItemParams, ResponseRecord, SessionState
 from assessor.cat.prior import experience_shift
+from assessor.cat.scoring import score_response
 from assessor.cat.select import exposure_rates, item_params
 from assessor.i18n import join, t
 from assessor.recommend import recommend
@@ -33,7 +34,7 @@ from assessor.results import domain_name as bank_domain_name
 from assessor.results import role_name as bank_role_name
 from assessor.services import LanguageService, Models
 from assessor.store import AssessmentSession, Message, StaleSession, Store
-from assessor.views import CourseView, DomainRow, FeedbackView, QuestionView, ResultView, Turn
+from assessor.views import CourseView, DomainRow, FeedbackView, PointFeedback, QuestionView, ResultView, Turn
 
 __all__ = ["Assessment", "CourseView", "DomainRow", "FeedbackView", "InputProblem", "LanguageService", "Models",
            "QuestionView", "ResultView", "Turn", "clean_text", "normalise_response", "params_used"]
@@ -47,6 +48,43 @@ def params_used(item: Item) -> dict[str, Any]:
     polytomous items), as stored with each response; not the raw `item.irt`, which may differ."""
     a, b, c, steps = item_params(item)
     return {"a": a, "b": b, "c": c, "steps": list(steps) if steps is not None else None, "source": item.irt.source}
+
+
+def held_back(before: SessionState, after: SessionState) -> SessionState:
+    """The state after an answer the engine must not count yet (it waits for a trainer's review): the answer is
+    kept as an unscored record (so the question is never asked again and the progress count is right), while θ,
+    SE and the stop decision stay as they were before it."""
+    responses = list(after.responses)
+    responses[-1] = responses[-1].model_copy(update={"pilot": True, "theta": dict(before.theta),
+                                                     "se": dict(before.se)})
+    return after.model_copy(update={"responses": responses, "theta": dict(before.theta), "se": dict(before.se),
+                                    "cov": before.cov, "finished": False, "stop_reason": None})
+
+
+def point_feedback(grading: dict[str, Any], lang: str) -> list[PointFeedback]:
+    """Per rubric point ✔ said / ✗ missing, then ⚠ per dangerous action, in plain words (from `to_json()`)."""
+    out: list[PointFeedback] = []
+    for point in grading.get("points", []):
+        text = str(point.get("zh" if lang == "zh" else "en", ""))
+        mark = "said" if point.get("matched") else "missing"
+        out.append(PointFeedback(mark, text, t(f"point_{mark}", lang, point=text)))
+    for hit in grading.get("critical", []):
+        text = str(hit.get("zh" if lang == "zh" else "en", ""))
+        out.append(PointFeedback("dangerous", text, t("point_danger", lang, text=text)))
+    return out
+
+
+def review_score(item: Item, said: Sequence[bool], critical: Sequence[int]) -> float:
+    """The item score from a trainer's decision: the weights of the points said over all weights; 0 with any
+    dangerous action (as the scorer does)."""
+    if len(said) != len(item.rubric):
+        raise ValueError(f"{item.id} has {len(item.rubric)} rubric points, the decision lists {len(said)}")
+    if any(not 0 <= int(c) < len(item.critical) for c in critical):
+        raise ValueError(f"{item.id} has {len(item.critical)} critical errors, not {list(critical)}")
+    if critical:
+        return 0.0
+    total = sum(p.weight for p in item.rubric)
+    return sum(p.weight for p, s in zip(item.rubric, said, strict=True) if s) / total if total else 0.0
 
 
 # ---------------------------------------------------------------- the assessment
@@ -219,14 +257,16 @@ class Assessment:
             clean = normalise_response(item, response)
             grading = None
             partial = None
+            held = False  # the scorer abstained: stored for a trainer's review, not counted by the engine
             if item.type == "open_scenario":
                 result = self.models.grader().grade(item, clean)
                 grading = result.to_json()
                 partial = float(result.score)
+                held = bool(getattr(result, "needs_review", False))
             issued = state.pending_issued_at
             seconds = max(0.0, self.clock() - issued) if issued else None
             outcome = engine.record_answer(self.bank, state, item_id, clean, seconds=seconds, partial_credit=partial)
-            new_state = outcome.state
+            new_state = held_back(state, outcome.state) if held else outcome.state
             # The contract: the response and the state after it are committed before anything else is shown,
             # and only if nobody wrote the session since it was read (else the stale-question message).
             try:
@@ -234,19 +274,20 @@ class Assessment:
                     session_id, item_id=item.id, item_version=item.version,
                     item_params=params_used(item), domain=item.domain, level=item.level,
                     item_type=item.type, answer=clean, score=outcome.score, category=outcome.category,
-                    correct=outcome.correct, pilot=outcome.pilot, theta=outcome.theta, se=outcome.se,
-                    state={"engine": new_state.to_dict(), "lang": lang}, seconds=seconds, grading=grading,
-                    expected_version=row.version)
+                    correct=outcome.correct, pilot=outcome.pilot, theta=dict(new_state.theta),
+                    se=dict(new_state.se), state={"engine": new_state.to_dict(), "lang": lang}, seconds=seconds,
+                    grading=grading, expected_version=row.version,
+                    review_status="needs_review" if held else "auto")
             except StaleSession as error:  # a double tap, another tab or another process answered first
                 raise InputProblem("stale_question") from error
             row.version += 1
             self._say(session_id, answer_text(item, clean, lang), kind="answer", source="worker",
                       speaker="worker", item_id=item.id)
-            view = self._feedback(row, item, clean, outcome, grading, lang)
+            view = self._feedback(row, item, clean, outcome, grading, lang, provisional=held)
             return self._advance(row, new_state, lang, feedback=view)
 
     def _feedback(self, row: AssessmentSession, item: Item, response: Any, outcome: AnswerOutcome,
-                  grading: dict[str, Any] | None, lang: str) -> FeedbackView:
+                  grading: dict[str, Any] | None, lang: str, *, provisional: bool = False) -> FeedbackView:
         verdict = outcome.verdict
         lines = [t("correct" if verdict == "correct" else "partly" if verdict == "partial" else "wrong", lang)]
         if outcome.pilot:
@@ -256,10 +297,12 @@ class Assessment:
             lines.append(t("right_order", lang, answer=" → ".join(texts[k] for k in item.key)))
         elif item.type in ("single_choice", "multiple_choice", "true_false") and verdict != "correct":
             lines.append(t("right_answer", lang, answer=join((texts[k] for k in item.key), lang, "clause")))
-        elif item.type == "open_scenario" and grading is not None:
-            for point in grading["points"]:
-                text = point["zh"] if lang == "zh" else point["en"]
-                lines.append(t("rubric_hit" if point["matched"] else "rubric_miss", lang, point=text))
+        points: list[PointFeedback] = []
+        if item.type == "open_scenario" and grading is not None:
+            points = point_feedback(grading, lang)
+            lines += [p.text for p in points]
+            if provisional:
+                lines.append(t("provisional", lang))
         lines.append(t("why", lang, text=item.explanation.get(lang)))
         decision = None
         try:
@@ -279,7 +322,82 @@ class Assessment:
                       reason=f"passed the gate: {decision.reason}", item_id=item.id)
         return FeedbackView(item_id=item.id, verdict=verdict, correct=bool(outcome.correct), score=outcome.score,
                             pilot=outcome.pilot, lines=lines, personal=personal,
-                            personal_source="model" if personal else "bank")
+                            personal_source="model" if personal else "bank", points=points,
+                            provisional=provisional, provisional_text=t("provisional", lang) if provisional else "")
+
+    # ---- a trainer's review of a held free-text answer
+    def apply_review(self, session_id: str, response_id: int, *, trainer: str, said: Sequence[bool],
+                     critical: Sequence[int] = (), note: str = "") -> float:
+        """Store a trainer's decision on a free-text answer (who and when, `Store.record_review`) and count the
+        answer in the session with the trainer's score: the engine state is rebuilt with it and, for a finished
+        session, the stored result is recomputed. Returns the score."""
+        response = next((r for r in self.store.responses(session_id) if r.id == response_id), None)
+        if response is None:
+            raise KeyError(response_id)
+        item = self.bank.items.get(response.item_id)
+        if item is None or item.type != "open_scenario":
+            raise ValueError(f"response {response_id} is not a free-text answer of this bank")
+        score = review_score(item, said, critical)
+        self.store.record_review(response_id, trainer=trainer,
+                                 points=[{"point": i, "said": bool(s)} for i, s in enumerate(said)],
+                                 critical=[str(int(c)) for c in critical], score=score, note=note)
+        self._count_reviewed(session_id, response, item, score)
+        row = self._row(session_id)
+        self._say(session_id, t("review_done", row.language, score=f"{score:.2f}"), kind="review", source="system",
+                  reason=f"trainer review by {trainer}"[:255], item_id=item.id, speaker="trainer")
+        return score
+
+    def _count_reviewed(self, session_id: str, response: Any, item: Item, score: float) -> None:
+        """Put the reviewed answer into the session's engine state (replacing an earlier decision), re-estimate,
+        and save; a finished session gets its result recomputed. Retries when the worker writes meanwhile."""
+        with self._lock(session_id):
+            for _attempt in range(5):
+                row = self._row(session_id)
+                state = self._state(row)
+                scored = score_response(item, response.answer, score)
+                params = response.item_params or params_used(item)
+                kept = [r for r in state.responses if r.item_id != item.id]
+                seq = next((r.seq for r in state.responses if r.item_id == item.id), len(kept) + 1)
+                record = ResponseRecord(
+                    seq=seq, item_id=item.id, item_version=response.item_version, domain=item.domain,
+                    level=item.level, type=item.type, tags=list(item.tags), course_refs=list(item.course_refs),
+                    params=ItemParams(a=params["a"], b=params["b"], c=params.get("c", 0.0),
+                                      steps=params.get("steps")),
+                    response=response.answer, partial_credit=score, category=scored.category,
+                    max_category=scored.max_category, score=scored.score, correct=scored.correct,
+                    verdict=scored.verdict, pilot=bool(response.pilot), seconds=response.seconds)
+                new = state.model_copy(update={"responses": sorted([*kept, record], key=lambda r: r.seq)})
+                if not record.pilot:
+                    est = engine.estimate_state(new)
+                    new.theta, new.se = est.as_dicts()
+                    new.cov = est.cov.tolist()
+                record.theta, record.se = dict(new.theta), dict(new.se)
+                try:
+                    if row.status == "finished":
+                        self._rescore_finished(row, new)
+                    else:
+                        self._save(row, new)
+                    return
+                except StaleSession:
+                    continue
+            raise InputProblem("stale_question")
+
+    def _rescore_finished(self, row: AssessmentSession, state: SessionState) -> None:
+        """A finished session's stored result after a review changed its answers (the authored summary)."""
+        lang = row.language
+        results = engine.results(self.bank, state)
+        courses = recommend(self.bank, results)
+        payload = {**(row.results or {}), "results": results.model_dump(mode="json"),
+                   "recommendations": [c.to_dict() for c in courses],
+                   "summary": {"text": authored_summary(self.bank, results, courses, lang), "source": "bank",
+                               "reason": "recomputed after a trainer's review", "lang": lang}}
+        self.store.update_results(row.id, results=payload, level_reached=results.overall.level_shown,
+                                  ready=results.overall.ready, state={"engine": state.to_dict(), "lang": lang},
+                                  expected_version=row.version)
+
+    def pending_reviews(self, session_id: str) -> int:
+        """How many of the session's answers wait for a trainer's review."""
+        return sum(1 for r in self.store.responses(session_id) if r.review_status == "needs_review")
 
     def rephrase(self, session_id: str, lang: str | None = None) -> str:
         """The pending question in plainer words (model through the gate, or authored). Never scored."""

@@ -47,9 +47,21 @@ class QuestionView:
 
 
 @dataclass
+class PointFeedback:
+    """One line of per-point feedback on a free-text answer: `mark` is 'said' (✔), 'missing' (✗) or
+    'dangerous' (⚠, a critical error the answer recommends); `text` is the whole line in plain words."""
+
+    mark: str
+    point: str
+    text: str
+
+
+@dataclass
 class FeedbackView:
     """After an answer: the verdict, the authored lines (right answer, rubric points, explanation) and, when a
-    model text passed the gate, a personal line (`personal_source` says which)."""
+    model text passed the gate, a personal line (`personal_source` says which). For a free-text answer `points`
+    holds ✔ said / ✗ missing / ⚠ dangerous per point; `provisional` means the scorer was unsure: the answer waits
+    for a trainer's review and does not count yet (`provisional_text` says so in plain words)."""
 
     item_id: str
     verdict: str
@@ -59,6 +71,9 @@ class FeedbackView:
     lines: list[str]
     personal: str | None = None
     personal_source: str = "bank"
+    points: list[PointFeedback] = field(default_factory=list)
+    provisional: bool = False
+    provisional_text: str = ""
 
     def as_markdown(self) -> str:
         text = "\n\n".join(self.lines)

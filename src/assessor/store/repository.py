@@ -220,6 +220,14 @@ class Store:
         with self.db() as db, db.begin():
             return self._swap(db, session_id, expected_version, values)
 
+    def update_results(self, session_id: str, *, results: dict[str, Any], level_reached: int | None,
+                       ready: bool | None, state: dict[str, Any], expected_version: int | None = None) -> int:
+        """Replace a finished session's results and state (a trainer's review changed an answer), keeping its end
+        time; return the new version (StaleSession if stale)."""
+        values: dict[str, Any] = {"results": results, "level_reached": level_reached, "ready": ready, "state": state}
+        with self.db() as db, db.begin():
+            return self._swap(db, session_id, expected_version, values)
+
     def responses(self, session_id: str) -> list[Response]:
         with self.db() as db:
             return list(db.scalars(select(Response).where(Response.session_id == session_id).order_by(Response.seq)))
