@@ -22,17 +22,40 @@ def progress_text(page: Any) -> str:
     return page.locator("#progress").inner_text() if visible(page, "#progress") else ""
 
 
+def in_viewport(page: Any, selector: str) -> bool:
+    """Whether the element is visible and wholly inside the window (no scrolling needed to see it)."""
+    return bool(page.evaluate(
+        """(s) => { const e = document.querySelector(s); if (!e || e.offsetParent === null) return false;
+            const r = e.getBoundingClientRect();
+            return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight + 1 && r.left >= 0
+                && r.right <= window.innerWidth + 1; }""", selector))
+
+
+def shows_processing(page: Any) -> bool:
+    """Whether any text on the page says "processing" (Gradio's own overlay text)."""
+    return bool(page.evaluate("() => /processing/i.test(document.body.innerText)"))
+
+
+def wait_for_verdict(page: Any, timeout: float = 30_000) -> None:
+    """After an answer: the verdict card and the Next button appear (no "processing" in between)."""
+    page.wait_for_function(
+        """() => { if (/processing/i.test(document.body.innerText)) { window.__processing = true; }
+            const n = document.querySelector('#next-btn');
+            return n && n.offsetParent !== null && document.querySelector('#verdict'); }""",
+        timeout=timeout, polling=50)
+    page.wait_for_timeout(300)
+
+
 def wait_for_next(page: Any, before: str, timeout: float = 30_000) -> None:
-    """Wait until the question number changes or the result shows. While an event runs Gradio draws its
-    "processing" status inside the components, which changes their text: that is not the next question."""
+    """Tap Next (下一题 / 看结果) and wait until the question number changes or the result shows."""
+    page.click("#next-btn")
     page.wait_for_function(
         """(before) => {
-            const busy = (e) => e.innerText.includes('processing') || e.querySelector('.pending, .generating');
             const result = document.querySelector('#result-md');
-            if (result && result.offsetParent !== null && result.innerText.trim().length > 0 && !busy(result))
-                return true;
+            if (result && result.offsetParent !== null && result.innerText.trim().length > 0) return true;
             const p = document.querySelector('#progress');
-            return p && !busy(p) && p.innerText.trim().length > 0 && p.innerText !== before;
+            const q = document.querySelector('#qcard');
+            return p && q && q.offsetParent !== null && p.innerText.trim().length > 0 && p.innerText !== before;
         }""", arg=before, timeout=timeout)
     page.wait_for_timeout(300)
 
@@ -106,29 +129,32 @@ def _finish(quiz: Any, page: Any, shots: Path) -> None:
     # read aloud: the browser's own speech synthesis, in zh-CN, with the question text (stubbed to listen)
     page.evaluate("""() => { window.__spoken = [];
         const synth = window.speechSynthesis || (window.speechSynthesis = {});
-        synth.cancel = () => {}; synth.getVoices = () => [];
+        synth.cancel = () => {}; synth.getVoices = () => [{lang: 'zh-CN', name: 'stub'}];
         synth.speak = (u) => window.__spoken.push([u.text, u.lang]); }""")
     page.click("#read-btn")
     page.wait_for_function("() => window.__spoken.length > 0", timeout=15_000)
     quiz.spoken = page.evaluate("() => window.__spoken")
     page.click("#dont-btn")
-    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('换个说法')", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#qcard').innerText.includes('换个说法')", timeout=30_000)
+    page.click("#transcript .label-wrap")  # the transcript opens under the card
     seen: set[str] = set()
     for step in range(40):
         if visible(page, "#result-md") and page.locator("#result-md").inner_text().strip():
             break
         before = progress_text(page)
         kind = answer_one(page)
-        wait_for_next(page, before)
+        wait_for_verdict(page)
         if kind not in seen:
             seen.add(kind)
-            shot(f"04-after-{kind}-zh")
+            shot(f"04-verdict-{kind}-zh")
+        wait_for_next(page, before)
         if step == 1:  # a refresh mid-quiz continues at the same question
             pending = progress_text(page)
             page.reload()
             page.wait_for_function("(p) => { const e = document.querySelector('#progress'); "
                                    "return e && e.innerText === p; }", arg=pending, timeout=60_000)
             shot("05-after-refresh-zh")
+            page.click("#transcript .label-wrap")
             page.locator("#ask-text textarea, #ask-text input").first.fill(HOSTILE)
             page.click("#ask-btn")
             page.wait_for_function("() => document.querySelector('#chat').innerText.includes('onerror')",

@@ -49,6 +49,7 @@ CSS = """
 .q-area { font-size: 16px; color: #455A64; }
 .q-stem { font-size: 21px; font-weight: 600; line-height: 1.5; margin: 4px 0; color: #111; }
 .q-hint { font-size: 16px; color: #37474F; }
+.q-plain { font-size: 19px; background: #FFFDE7; border-left: 5px solid #F9A825; padding: 6px 10px; margin: 6px 0; }
 .verdict { font-size: 22px; font-weight: 700; padding: 6px 10px; border-radius: 8px; margin-bottom: 6px; }
 .v-correct { background: #E8F5E9; color: #1B5E20; } .v-wrong { background: #FFEBEE; color: #B71C1C; }
 .v-partial { background: #FFF8E1; color: #8D6E00; }

@@ -258,7 +258,11 @@ class WorkerPage(WorkerLayout):
         if tab.mode != "quiz" or tab.session_id is None:
             return self._render(tab)
         sid = tab.session_id
-        return self._guard(tab, lambda: self.assessment.rephrase(sid, tab.lang), at="quiz")
+
+        def rephrase() -> None:
+            tab.rephrased = self.assessment.rephrase(sid, tab.lang)
+
+        return self._guard(tab, rephrase, at="quiz")
 
     def on_next(self, tab: Tab) -> Updates:
         """下一题 / Next after a verdict: the pending question (already stored as pending), or the result."""
@@ -294,7 +298,7 @@ class WorkerPage(WorkerLayout):
         updates = self._guard(tab, ask, at="ask")
         if not updates.get(self.notices["ask"]):
             updates[self.ask_text] = gr.update(value="")
-            updates[self.ask_out] = gr.update(value=ask_markdown(answers, tab.lang), visible=tab.mode == "result")
+            updates[self.ask_out] = gr.update(value=ask_markdown(answers, tab.lang), visible=True)
         return updates
 
     def on_retake(self, tab: Tab) -> Updates:
@@ -359,6 +363,7 @@ class WorkerPage(WorkerLayout):
         elif turn.question is not None:
             if tab.question is None or tab.question.item_id != turn.question.item_id:
                 tab.order = []
+                tab.rephrased = None
             tab.question = turn.question
             tab.result = None
         return turn.notice

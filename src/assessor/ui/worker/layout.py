@@ -38,7 +38,7 @@ def _read_aloud_js() -> str:
     const say = new SpeechSynthesisUtterance(text);
     say.lang = code === "en" ? "en-US" : "zh-CN";
     say.rate = 0.9;
-    say.voice = voice;
+    try { say.voice = voice; } catch (e) { /* a voice object from elsewhere: the lang is enough */ }
     say.onend = () => status(w.read_stopped);
     say.onerror = () => status(w.read_stopped);
     status(w.read_playing);

@@ -37,6 +37,7 @@ class Tab:
     result_is_new: bool = False
     answered: Answered | None = None
     confirm_stop: bool = False
+    rephrased: str | None = None
 
     @property
     def mode(self) -> str:

@@ -32,7 +32,7 @@ def render(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         c.quiz_box: gr.update(visible=view in ("question", "feedback")),
         c.result_box: gr.update(visible=view == "result"),
         c.ask_box: gr.update(visible=mode != "intake"),
-        c.ask_out: gr.update(visible=view == "result"),  # during the quiz the answers go into the chat
+        c.ask_out: gr.update(visible=mode != "intake"),  # right under the ask box (the chat keeps them too)
         c.tick: f'<i data-tick="{screen.tick}"></i>',
     }
     at = screen.notice_at if screen.notice_at in c.notices else "top"
@@ -133,7 +133,7 @@ def question(tab: Tab, c: WorkerLayout, new_question: bool) -> Updates:
     answered = tab.answered
     if shown is not None:
         u[c.progress] = safe_markdown(f"**{shown.progress}**")
-        u[c.card] = question_card(shown)
+        u[c.card] = question_card(shown, tab.rephrased)
         u[c.read_text] = shown.read_aloud_text
     elif answered is not None:
         u[c.progress] = safe_markdown(f"**{answered.question.progress}**")
@@ -154,11 +154,13 @@ def _lines(text: str) -> str:
     return "<br>".join(html.escape(line) for line in str(text).splitlines())
 
 
-def question_card(q: QuestionView) -> str:
-    """The question card: the area, the stem and what to do (all escaped; the options are buttons under it)."""
+def question_card(q: QuestionView, rephrased: str | None = None) -> str:
+    """The question card: the area, the stem, a plainer wording once she tapped 看不懂, and what to do (all
+    escaped; the options are buttons right under it)."""
+    plainer = f'<div class="q-plain" role="status" aria-live="polite">{_lines(rephrased)}</div>' if rephrased else ""
     return (f'<div class="qcard" id="qcard">'
             f'<div class="q-area">{html.escape(t("domain_label", q.lang, domain=q.domain_name))}</div>'
-            f'<div class="q-stem">{_lines(q.stem)}</div>'
+            f'<div class="q-stem">{_lines(q.stem)}</div>{plainer}'
             f'<div class="q-hint">{html.escape(q.instruction)}</div></div>')
 
 
