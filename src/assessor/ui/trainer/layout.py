@@ -50,6 +50,8 @@ class TrainerLayout:
             with gr.Tabs():
                 with gr.Tab(bi("tab_sessions"), elem_id="trainer-sessions"):
                     self._sessions()
+                with gr.Tab(bi("tr_review_tab"), elem_id="trainer-review") as self.review_tab:
+                    self._review()
                 with gr.Tab(bi("tab_cohort"), elem_id="trainer-cohort"):
                     self._cohort()
                 with gr.Tab(bi("tab_exports"), elem_id="trainer-exports"):
@@ -98,6 +100,15 @@ class TrainerLayout:
                 self.opinion_btn = gr.Button(bi("tr_opinion_button"), scale=1)
             self.opinion = gr.Markdown("")
 
+    def _review(self) -> None:
+        with gr.Row():
+            self.review_pick = gr.Dropdown([], label=bi("tr_review_pick"), elem_id="trainer-review-pick", scale=5)
+            self.review_refresh = gr.Button(bi("tr_review_refresh"), elem_id="trainer-review-refresh", scale=1)
+        self.review_card = gr.Markdown("", elem_id="trainer-review-card")
+        self.review_points = gr.CheckboxGroup([], label=bi("tr_review_points"), elem_id="trainer-review-points")
+        self.review_critical = gr.CheckboxGroup([], label=bi("tr_review_critical"), elem_id="trainer-review-critical")
+        self.review_confirm = gr.Button(bi("tr_review_confirm"), variant="primary", elem_id="trainer-review-confirm")
+
     def _cohort(self) -> None:
         self.cohort_btn = gr.Button(bi("tr_compute"), variant="primary", elem_id="trainer-cohort-btn")
         self.dist = gr.Plot(label=bi("tr_distribution"))
@@ -140,7 +151,7 @@ class TrainerLayout:
             self.sessions_table, self.session_pick, self.header, self.messages_table, self.items_table, self.path,
             self.opinion_pick, self.opinion, self.dist, self.stats_table, self.flagged_table, self.export_file,
             self.problems_table, self.stats_json, self.hits_table, self.preview_zh, self.preview_en,
-            self.preview_meta]
+            self.preview_meta, self.review_pick, self.review_card, self.review_points, self.review_critical]
         self.login_outputs = [n, self.user, self.login_box, self.content, self.password]
         self.logout_outputs = [n, self.user, self.opened, self.login_box, self.content, *self.data_outputs]
         self.sessions_outputs = [n, self.sessions_table, self.session_pick]
@@ -154,3 +165,4 @@ class TrainerLayout:
         self.search_outputs = [n, self.hits_table]
         self.hit_outputs = [n, self.item_pick]
         self.preview_outputs = [n, self.preview_zh, self.preview_en, self.preview_meta]
+        self.review_outputs = [n, self.review_pick, self.review_card, self.review_points, self.review_critical]
