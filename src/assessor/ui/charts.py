@@ -1,14 +1,18 @@
 """Charts for the web pages (matplotlib, headless): the worker's per-domain radar.
 
-Chinese labels need a CJK font; Debian's fonts-noto-cjk provides one. Without it, labels fall back to
-the English domain names so the chart never shows empty boxes.
+Chinese labels need a CJK font: the WenQuanYi Micro Hei shipped by the `paperang-p2-fonts-cjk` package (the one
+the PDF reports embed) is registered with matplotlib, or an installed one (Debian's fonts-noto-cjk, fonts-wqy-*)
+is used. Without any, labels fall back to the English domain names so the chart never shows empty boxes.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -23,14 +27,44 @@ CJK_FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQu
                   "Source Han Sans SC", "AR PL UMing CN", "Droid Sans Fallback")
 
 
+FONT_PACKAGE = "paperang_p2_fonts_cjk"  # PyPI: paperang-p2-fonts-cjk (wqy-microhei.ttc)
+DEBIAN_FONTS = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),)
+LABEL_WIDTH = {"zh": 5, "en": 14}  # characters per line of a radar label before it wraps
+
+
+def _register_packaged_font() -> None:
+    """Add the packaged (or Debian's) WenQuanYi Micro Hei to matplotlib's fonts, if present."""
+    try:
+        packaged: list[Path] = [Path(str(resources.files(FONT_PACKAGE) / "fonts" / "wqy-microhei.ttc"))]
+    except (ModuleNotFoundError, TypeError):
+        packaged = []
+    for path in [*packaged, *DEBIAN_FONTS]:
+        if path.is_file():
+            try:
+                font_manager.fontManager.addfont(str(path))
+            except (OSError, RuntimeError, ValueError):
+                continue
+            return
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The name of an installed font that has Chinese glyphs, or None."""
+    """The name of a font with Chinese glyphs (the packaged one registered first), or None."""
+    _register_packaged_font()
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for name in CJK_FONT_NAMES:
         if name in installed:
             return name
     return None
+
+
+def wrap_label(label: str) -> str:
+    """A domain name on short lines (Chinese by characters, English by words) so neighbours never overlap."""
+    cjk = any(ord(ch) > 0x2E7F for ch in label)
+    if cjk:
+        width = LABEL_WIDTH["zh"]
+        return "\n".join(label[i:i + width] for i in range(0, len(label), width))
+    return "\n".join(textwrap.wrap(label, LABEL_WIDTH["en"])) or label
 
 
 def radar_chart(labels: Sequence[str], values: Sequence[float], *, errors: Sequence[float] | None = None,
@@ -50,14 +84,14 @@ def radar_chart(labels: Sequence[str], values: Sequence[float], *, errors: Seque
     use_fallback = font is None and fallback_labels is not None and any(ord(ch) > 0x2E7F for ch in "".join(labels))
     if use_fallback and fallback_labels is not None:
         shown = list(fallback_labels)
-    rc: dict[str, Any] = {"font.size": 13}
+    rc: dict[str, Any] = {"font.size": 15}
     if font is not None:
         rc["font.family"] = [font, "DejaVu Sans"]
     low, high = -3.0, 3.0
     n = max(len(values), 1)
     angles = [2 * math.pi * i / n for i in range(n)]
     with plt.rc_context(rc):  # type: ignore[arg-type]
-        fig = Figure(figsize=(6, 6), dpi=100)
+        fig = Figure(figsize=(6.4, 6.4), dpi=100)
         ax: Any = fig.add_subplot(projection="polar")
         ax.set_theta_offset(math.pi / 2)
         ax.set_theta_direction(-1)
@@ -77,7 +111,8 @@ def radar_chart(labels: Sequence[str], values: Sequence[float], *, errors: Seque
             if cut_label:
                 ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1), frameon=False)
         ax.set_xticks(angles)
-        ax.set_xticklabels(shown)
+        ax.set_xticklabels([wrap_label(label) for label in shown])
+        ax.tick_params(axis="x", pad=24)
         ax.set_yticklabels([])
         if title:
             ax.set_title(title, pad=24)
