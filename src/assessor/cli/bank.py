@@ -74,3 +74,8 @@ def lint(
             typer.echo(f"FAIL {failure}")
         typer.echo("OK: no test-wise cue above its threshold" if report.ok else f"{len(report.failures)} cue check(s) failed")
     raise typer.Exit(0 if report.ok else 1)
+
+
+from assessor.cli.exchange import register as _register_exchange  # noqa: E402  (export/import live there)
+
+_register_exchange(bank_app)

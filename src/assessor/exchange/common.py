@@ -109,3 +109,9 @@ def parse_xml(data: bytes, file: str) -> etree._Element:
 
 def to_xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def line_of(el: etree._Element | None, default: int = 0) -> int:
+    """The source line of an element (default when unknown)."""
+    value = getattr(el, "sourceline", None)
+    return value if isinstance(value, int) and value > 0 else default

@@ -28,6 +28,7 @@ from assessor.exchange.common import (
     RawItem,
     dumps_extras,
     item_extras,
+    line_of,
     loads_extras,
     merge,
     parse_xml,
@@ -171,8 +172,8 @@ def read_multilang(body: str, file: str, line: int, what: str) -> dict[str, str]
 def _text_of(q: etree._Element, tag: str) -> tuple[str, int]:
     el = q.find(f"{tag}/text")
     if el is None:
-        return "", q.sourceline or 0
-    return el.text or "", el.sourceline or 0
+        return "", line_of(q)
+    return el.text or "", line_of(el)
 
 
 def _apply_tags(q: etree._Element, native: dict[str, Any], file: str) -> None:
@@ -196,7 +197,7 @@ def _apply_tags(q: etree._Element, native: dict[str, Any], file: str) -> None:
             else:
                 irt[prefix[-1]] = float(value)
         except ValueError as error:
-            raise ExchangeError(file, el.sourceline or 0, f"tag '{tag}': {value!r} is not a number") from error
+            raise ExchangeError(file, line_of(el), f"tag '{tag}': {value!r} is not a number") from error
     native["tags"] = plain
     if courses:
         native["course_refs"] = courses
@@ -205,12 +206,12 @@ def _apply_tags(q: etree._Element, native: dict[str, Any], file: str) -> None:
 
 def read_question(q: etree._Element, file: str) -> RawItem:
     """One Assessor item dict from a Moodle `<question>`."""
-    line = q.sourceline or 0
+    line = line_of(q)
     kind = q.get("type", "")
     name = (q.findtext("idnumber") or q.findtext("name/text") or "").strip()
     extras_el = q.find("assessor")
     extras = loads_extras(extras_el.text if extras_el is not None else None, file,
-                          extras_el.sourceline or line if extras_el is not None else line)
+                          line_of(extras_el, line) if extras_el is not None else line)
     stem_html, stem_line = _text_of(q, "questiontext")
     fb_html, fb_line = _text_of(q, "generalfeedback")
     native: dict[str, Any] = {"id": name, "stem": read_multilang(stem_html, file, stem_line, f"question '{name}': the text")}
@@ -285,5 +286,5 @@ def read_moodle(data: bytes, file: str) -> list[RawItem]:
     """Every question of a Moodle XML file (categories skipped), as Assessor item dicts."""
     root = parse_xml(data, file)
     if root.tag != "quiz":
-        raise ExchangeError(file, root.sourceline or 0, f"not a Moodle XML file: the root element is <{root.tag}>, not <quiz>")
+        raise ExchangeError(file, line_of(root), f"not a Moodle XML file: the root element is <{root.tag}>, not <quiz>")
     return [read_question(q, file) for q in root.findall("question") if q.get("type") != "category"]

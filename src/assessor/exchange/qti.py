@@ -33,6 +33,7 @@ from assessor.exchange.common import (
     RawItem,
     dumps_extras,
     item_extras,
+    line_of,
     loads_extras,
     merge,
     parse_xml,
@@ -63,7 +64,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 def item_variant(item: dict[str, Any], lang: str) -> bytes:
     """One language variant of one item as a qti-assessment-item document."""
     kind = item["type"]
-    root = etree.Element(_q("qti-assessment-item"), nsmap={None: QTI_NS},
+    root = etree.Element(_q("qti-assessment-item"), nsmap={None: QTI_NS},  # type: ignore[dict-item]
                          attrib={"identifier": item["id"], "title": item["id"], "adaptive": "false",
                                  "time-dependent": "false", XML_LANG: lang})
     cardinality = {"single_choice": "single", "true_false": "single", "multiple_choice": "multiple",
@@ -103,7 +104,7 @@ def item_variant(item: dict[str, Any], lang: str) -> bytes:
 
 def write_qti(items: list[dict[str, Any]]) -> bytes:
     """A QTI 3.0 content package (zip bytes) of dumped items (exclude_none)."""
-    manifest = etree.Element(f"{{{CP_NS}}}manifest", nsmap={None: CP_NS, "assessor": ASSESSOR_NS},
+    manifest = etree.Element(f"{{{CP_NS}}}manifest", nsmap={None: CP_NS, "assessor": ASSESSOR_NS},  # type: ignore[dict-item]
                              identifier="assessor-bank")
     etree.SubElement(manifest, f"{{{CP_NS}}}organizations")
     resources = etree.SubElement(manifest, f"{{{CP_NS}}}resources")
@@ -162,16 +163,16 @@ def open_package(data: bytes, file: str) -> dict[str, bytes]:
 
 
 def _text(el: etree._Element | None) -> str:
-    return "".join(el.itertext()).strip() if el is not None else ""
+    return "".join(str(t) for t in el.itertext()).strip() if el is not None else ""
 
 
 def read_variant(root: etree._Element, where: str) -> dict[str, Any]:
     """The language-specific texts and the structure of one qti-assessment-item."""
     if root.tag != _q("qti-assessment-item"):
-        raise ExchangeError(where, root.sourceline or 0, f"not a QTI 3.0 item: root element {root.tag}")
+        raise ExchangeError(where, line_of(root), f"not a QTI 3.0 item: root element {root.tag}")
     lang = root.get(XML_LANG) or ""
     if lang not in ("zh", "en"):
-        raise ExchangeError(where, root.sourceline or 0, f"xml:lang is '{lang}'; Assessor reads zh and en variants")
+        raise ExchangeError(where, line_of(root), f"xml:lang is '{lang}'; Assessor reads zh and en variants")
     body = root.find(_q("qti-item-body"))
     inter = None
     if body is not None:
@@ -180,7 +181,7 @@ def read_variant(root: etree._Element, where: str) -> dict[str, Any]:
             if inter is not None:
                 break
     if inter is None:
-        raise ExchangeError(where, root.sourceline or 0, "no supported interaction (choice, order, extended text)")
+        raise ExchangeError(where, line_of(root), "no supported interaction (choice, order, extended text)")
     tag = etree.QName(inter).localname
     if tag == "qti-choice-interaction":
         if TRUE_FALSE_CLASS in (inter.get("class") or "").split():
@@ -192,7 +193,7 @@ def read_variant(root: etree._Element, where: str) -> dict[str, Any]:
     feedback = root.find(_q("qti-modal-feedback"))
     out: dict[str, Any] = {"id": root.get("identifier", ""), "lang": lang, "type": kind,
                            "stem": _text(inter.find(_q("qti-prompt"))), "explanation": _text(feedback),
-                           "line": root.sourceline or 0}
+                           "line": line_of(root)}
     out["options"] = [(c.get("identifier", ""), _text(c)) for c in inter.findall(_q("qti-simple-choice"))]
     out["key"] = [_text(v) for v in root.iterfind(f"{_q('qti-response-declaration')}/{_q('qti-correct-response')}/{_q('qti-value')}")]
     points = body.iterfind(f".//{_q('qti-rubric-block')}//{_q('li')}") if body is not None else iter(())
@@ -234,12 +235,12 @@ def read_qti(data: bytes, file: str) -> list[RawItem]:
         href = res.get("href") or ""
         where = f"{file}:{href}"
         if href not in members:
-            raise ExchangeError(f"{file}:imsmanifest.xml", res.sourceline or 0, f"resource file '{href}' is not in the package")
+            raise ExchangeError(f"{file}:imsmanifest.xml", line_of(res), f"resource file '{href}' is not in the package")
         variant = read_variant(parse_xml(members[href], where), where)
         if variant["id"] not in grouped:
             order.append(variant["id"])
         grouped.setdefault(variant["id"], {})[variant["lang"]] = variant
         meta = res.find(f"{{{CP_NS}}}metadata/{{{ASSESSOR_NS}}}item")
         if meta is not None and variant["id"] not in extras:
-            extras[variant["id"]] = loads_extras(meta.text, f"{file}:imsmanifest.xml", meta.sourceline or 0)
+            extras[variant["id"]] = loads_extras(meta.text, f"{file}:imsmanifest.xml", line_of(meta))
     return [RawItem(_pair(grouped[i], extras.get(i, {}), f"{file}:{i}"), f"{file}:items/{i}", 1) for i in order]
