@@ -18,8 +18,10 @@ OFF_TOPIC = ["个人所得税怎么申报", "车胎扎了怎么换备胎", "明�
 
 
 @pytest.fixture(scope="module")
-def index(e5, shipped_bank, tmp_path_factory: pytest.TempPathFactory) -> BankIndex:
-    return BankIndex.load_or_build(shipped_bank, e5, tmp_path_factory.mktemp("ask-index"))
+def index(e5, shipped_bank, request: pytest.FixtureRequest) -> BankIndex:
+    """The shipped bank's index, cached in pytest's cache folder (keyed by bank hash and model, like the app's):
+    embedding the whole bank takes minutes on a busy 2-core machine."""
+    return BankIndex.load_or_build(shipped_bank, e5, request.config.cache.mkdir("ask-index"))
 
 
 @pytest.mark.parametrize("question", OFF_TOPIC)
