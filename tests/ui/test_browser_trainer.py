@@ -16,7 +16,18 @@ import pytest
 from assessor.i18n import bi
 from assessor.ui.context import AppContext
 from tests.helpers import right_response
-from tests.ui.conftest import SCREENSHOTS, BrowserQuiz
+from tests.test_dialogue_review import FakeGrader
+from tests.ui.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    BrowserQuiz,
+    chromium_available,
+    fast_models,
+    launched,
+    make_context,
+)
+from tests.ui.test_trainer_review import held_session
 
 pytestmark = pytest.mark.slow
 
@@ -98,3 +109,57 @@ def test_trainer_logs_in_and_opens_the_transcript(browser_quiz: BrowserQuiz) -> 
                if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname not in LOCAL_HOSTS]
     assert not outside, outside
     assert (SCREENSHOTS / "trainer_transcript.png").stat().st_size > 10_000
+
+
+def test_trainer_confirms_an_answer_from_the_review_queue(tmp_path: Any) -> None:
+    """1366×768: the queue tab lists the held answer with its pre-set checkboxes; one untick and one click on
+    confirm store the decision; `artifacts/screenshots/trainer_review.png` shows the card before the click."""
+    if not chromium_available():
+        pytest.skip("needs Debian's chromium (/usr/bin/chromium) and the playwright package")
+    from playwright.sync_api import sync_playwright
+
+    models = fast_models(make_context(tmp_path / "probe").bank)
+    models._grader = FakeGrader(unsure=True)
+    ctx = make_context(tmp_path / "app", models=models)
+    session_id = held_session(ctx.assessment, "复核学员01", HTML_ANSWER)
+    response = next(r for r in ctx.store.responses(session_id) if r.review_status == "needs_review")
+    n_points = len(ctx.bank.items[response.item_id].rubric)
+    ctx.store.add_trainer("browser-trainer", PASSWORD)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    requests: list[str] = []
+    with launched(ctx, with_trainer=True) as (_blocks, url), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page.on("request", lambda request: requests.append(request.url))
+        try:
+            page.goto(url, wait_until="load")
+            page.get_by_role("tab", name=bi("tab_trainer")).click()
+            page.locator("#trainer-username input, #trainer-username textarea").first.fill("browser-trainer")
+            page.locator("#trainer-password input").first.fill(PASSWORD)
+            page.locator("#trainer-login-btn").click()
+            page.locator("#trainer-sessions-table [role=gridcell]").first.wait_for(timeout=20_000)
+            page.get_by_role("tab", name=bi("tr_review_tab")).click()
+            card = page.locator("#trainer-review-card")
+            card.get_by_text("clause 0").first.wait_for(timeout=20_000)
+            assert card.locator("img[src='x'], b").count() == 0  # the worker's HTML is text
+            assert "<b>不要扶</b>" in card.inner_text()
+            boxes = page.locator("#trainer-review-points input[type=checkbox]")
+            assert boxes.count() == n_points
+            assert [boxes.nth(i).is_checked() for i in range(n_points)] == [i < n_points - 1 for i in range(n_points)]
+            confirm = page.locator("#trainer-review-confirm")
+            confirm.scroll_into_view_if_needed()
+            box = confirm.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 1367
+            page.screenshot(path=str(SCREENSHOTS / "trainer_review.png"), full_page=False)
+            boxes.nth(0).uncheck()
+            confirm.click()
+            page.get_by_text(bi("tr_review_none")).first.wait_for(timeout=20_000)
+        finally:
+            page.close()
+            browser.close()
+    decided = ctx.store.reviews(response.id)
+    assert len(decided) == 1 and decided[0].trainer == "browser-trainer"
+    assert [p["said"] for p in decided[0].points] == [0 < i < n_points - 1 for i in range(n_points)]
+    outside = [u for u in requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL_HOSTS]
+    assert not outside, outside
+    assert (SCREENSHOTS / "trainer_review.png").stat().st_size > 10_000
