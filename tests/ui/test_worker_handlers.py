@@ -75,9 +75,13 @@ def test_whole_session_in_chinese(page: WorkerPage) -> None:
     answered_out = out
     out = page.on_next(tab)
     assert tab.view == "result" and out[page.result_box]["visible"] is True
-    out = {**answered_out, **{k: v for k, v in out.items() if k not in (page.result_md, page.radar, page.pdf_btn)}}
+    out = {**answered_out, **{k: v for k, v in out.items()
+                            if k not in (page.result_md, page.result_cards, page.radar, page.pdf_btn)}}
     result_md = value(out[page.result_md])
-    assert "您的测试结果" in result_md and "| 方面 |" in result_md and tab.resume_code in result_md
+    assert "您的测试结果" in result_md and tab.resume_code in result_md
+    cards = value(out[page.result_cards])
+    assert cards.count('class="area-card a-') == len(tab.result.rows) >= 1
+    assert any(word in cards for word in ("达到", "还差一点", "还没测够")) and "推荐课程" in cards
     assert isinstance(out[page.radar], Figure)
     pdf = value(out[page.pdf_btn])
     assert pdf and Path(pdf).read_bytes().startswith(b"%PDF")

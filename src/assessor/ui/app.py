@@ -66,6 +66,19 @@ CSS = """
 .confirm-box { border: 2px solid #C62828; border-radius: 10px; padding: 10px; }
 .confirm-text { font-size: 20px; font-weight: 700; color: #B71C1C; }
 .tick, #tick { display: none !important; }
+/* the result: one card per skill area, the courses as cards */
+.area-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 10px; }
+.area-card { border-radius: 10px; padding: 10px 12px; border-left: 8px solid #90A4AE; background: #F5F7F8; }
+.area-card.a-ok { border-left-color: #2E7D32; background: #E8F5E9; }
+.area-card.a-close { border-left-color: #EF6C00; background: #FFF3E0; }
+.area-card.a-unsure { border-left-color: #78909C; background: #ECEFF1; }
+.area-name { font-size: 19px; font-weight: 700; } .area-word { font-size: 22px; font-weight: 700; margin: 2px 0; }
+.a-ok .area-word { color: #1B5E20; } .a-close .area-word { color: #BF360C; } .a-unsure .area-word { color: #37474F; }
+.area-more { font-size: 16px; color: #37474F; }
+.cards-title { font-size: 21px !important; margin: 14px 0 6px !important; }
+.course-card { border: 2px solid #90CAF9; border-radius: 10px; padding: 10px 12px; margin: 8px 0; background: #FAFCFF; }
+.course-title { font-size: 19px; font-weight: 700; } .course-hours { font-size: 16px; color: #455A64; }
+.course-reason, .result-summary, .course-none { font-size: 18px; line-height: 1.5; }
 /* Gradio's own progress text never shows (every event has show_progress="hidden"); belt and braces */
 #tab-worker .progress-text, #tab-worker .eta-bar, #tab-worker .meta-text, #tab-worker .meta-text-center { display: none !important; }
 .busy-toast { position: fixed; z-index: 1000; background: #263238; color: #fff; font-size: 17px; padding: 8px 14px;

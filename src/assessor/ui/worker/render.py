@@ -17,7 +17,7 @@ from assessor.i18n import t
 from assessor.ui.text import plain, safe_markdown
 from assessor.ui.worker.layout import WorkerLayout, notice_html
 from assessor.ui.worker.model import CHOICE_TYPES, Answered, Tab, WorkerScreen, screen_summary
-from assessor.views import QuestionView
+from assessor.views import DomainRow, QuestionView, ResultView
 
 Updates = dict[Any, Any]
 
@@ -211,16 +211,56 @@ def confirm_html(q: QuestionView, lang: str) -> str:
 
 
 def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
-    """The result panel: the result as Markdown, the radar chart and the PDF download (or emptied)."""
+    """The result panel: readiness and the resume code, one card per skill area and per course, the summary,
+    the radar chart and the PDF download (or emptied)."""
     tab = screen.tab
     shown = tab.result if tab.mode == "result" else None
     if shown is None:
-        return {c.result_md: "", c.radar: None, c.pdf_btn: gr.update(value=None, label=t("download_pdf", tab.lang))}
+        return {c.result_md: "", c.result_cards: "", c.radar: None,
+                c.pdf_btn: gr.update(value=None, label=t("download_pdf", tab.lang))}
+    lang = shown.lang
+    head = [f"## {t('result_title', lang)}", "", shown.readiness_text, "",
+            f"**{t('keep_code', lang, code=shown.resume_code)}**"]
     return {
-        c.result_md: safe_markdown(shown.as_markdown()),
+        c.result_md: safe_markdown("\n".join(head)),
+        c.result_cards: result_cards(shown),
         c.radar: screen.radar,
-        c.pdf_btn: gr.update(value=tab.pdf_path, label=t("download_pdf", tab.lang), visible=tab.pdf_path is not None),
+        c.pdf_btn: gr.update(value=tab.pdf_path, label=t("download_pdf", lang), visible=tab.pdf_path is not None),
     }
+
+
+def area_word(row: DomainRow, lang: str) -> tuple[str, str]:
+    """(css tone, plain word) for a skill area: 达到 / 还差一点 / 还没测够 (too little own evidence, or not sure)."""
+    unsure = not getattr(row, "measured_enough", True) or row.sure_text == t("sure_low", lang)
+    if unsure:
+        return "unsure", t("area_unsure", lang)
+    if row.band == "below":
+        return "close", t("area_close", lang)
+    return "ok", t("area_ok", lang)
+
+
+def result_cards(r: ResultView) -> str:
+    """One card per skill area (a colour and a plain word, then the band and how sure), the courses with their
+    reasons as cards, and the summary. Everything escaped."""
+    lang = r.lang
+    parts = ['<div class="area-cards">']
+    for row in r.rows:
+        tone, word = area_word(row, lang)
+        parts.append(f'<div class="area-card a-{tone}"><div class="area-name">{html.escape(row.name)}</div>'
+                     f'<div class="area-word">{html.escape(word)}</div>'
+                     f'<div class="area-more">{html.escape(row.band_text)} · {html.escape(row.sure_text)} · '
+                     f'{html.escape(t("col_items", lang))} {row.n_items}</div></div>')
+    parts.append(f'</div><h3 class="cards-title">{html.escape(t("courses_title", lang))}</h3>')
+    if not r.courses:
+        parts.append(f'<p class="course-none">{html.escape(t("courses_none", lang))}</p>')
+    for course in r.courses:
+        hours = t("hours", lang, hours=f"{course.hours:g}")
+        parts.append(f'<div class="course-card"><div class="course-title">{html.escape(course.title)}</div>'
+                     f'<div class="course-hours">{html.escape(hours)}</div>'
+                     f'<div class="course-reason">{_lines(course.reason)}</div></div>')
+    parts.append(f'<h3 class="cards-title">{html.escape(t("summary_title", lang))}</h3>'
+                 f'<div class="result-summary">{_lines(r.summary)}</div>')
+    return "".join(parts)
 
 
 def ask_markdown(answers: list[dict[str, Any]], lang: str) -> str:
