@@ -10,6 +10,7 @@ is rendered as HTML: Markdown gets `plain()`/`safe_markdown()`, tables hold plai
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from assessor.ui.context import AppContext
 from assessor.ui.text import plain, safe_markdown
 from assessor.ui.trainer.auth import LoginLock, Problem, Scope, clean, scope_of
 from assessor.ui.trainer.exports import TrainerExports
+from assessor.ui.trainer.findings import areas_markdown, session_notes, stored_results, unreliable
 from assessor.ui.trainer.layout import SEARCH_KINDS, TrainerLayout
 from assessor.ui.trainer.plots import distribution_plot, path_plot
 from assessor.ui.trainer.preview import item_meta, item_preview
@@ -120,11 +122,13 @@ class TrainerPage(TrainerLayout):
 
         def step(scope: Scope) -> Updates:
             rows, total = self._filter_rows(scope, filters)
+            waiting = Counter(s.id for _r, s in self.store.pending_reviews(scope.centre))
+            notes = {s.id: session_notes(s, waiting[s.id]) for s, _w in rows}
             choices = session_choices(rows, self.bank)
             notice = bi("tr_found", n=total)
             if total > len(rows):
                 notice += "\n\n" + bi("tr_truncated", shown=len(rows), total=total)
-            return {self.notice: notice, self.sessions_table: sessions_frame(rows, self.bank),
+            return {self.notice: notice, self.sessions_table: sessions_frame(rows, self.bank, notes),
                     self.session_pick: gr.update(choices=choices, value=choices[0][1] if choices else None)}
 
         return self._guard(user, step)
@@ -158,6 +162,14 @@ class TrainerPage(TrainerLayout):
         return session, worker
 
     def _header(self, session: AssessmentSession, worker: Worker) -> str:
+        """The open session's facts, then the unreliable flag and each area's result, when it has finished."""
+        found = stored_results(session)
+        extra = [f"**{unreliable(session)}**"] if unreliable(session) else []
+        if found is not None:
+            extra.append(areas_markdown(self.bank, found))
+        return "\n\n".join([self._facts(session, worker), *extra])
+
+    def _facts(self, session: AssessmentSession, worker: Worker) -> str:
         none = "无 none"
         shown_name = f" · {plain(worker.display_name)}" if worker.display_name and worker.display_name != worker.code else ""
         return "\n\n".join([
@@ -276,8 +288,8 @@ class TrainerPage(TrainerLayout):
             responses: list[Response] = []
             for batch in self._all_rows(scope, filters):
                 sessions += [s for s, _w in batch]
-                responses += self.store.all_responses(session_ids=[s.id for s, _w in batch])
-            stats = item_statistics(responses)
+                responses += self.store.all_responses(session_ids=[s.id for s, _w in batch], counted_only=True)
+            stats = item_statistics(responses, languages={s.id: s.language for s in sessions})
             finished = [s for s in sessions if s.status == "finished"]
             plot = distribution_plot(self.bank, domain_distributions(finished))
             if not stats:

@@ -24,22 +24,23 @@ from assessor.store import AssessmentSession, Message, Response, SessionFilter, 
 from assessor.ui.trainer.auth import Problem, clean
 
 SESSION_COLUMNS = ["结果码 code", "学员 worker", "中心 centre", "工种 role", "目标 target", "状态 status",
-                   "开始 started", "结束 ended", "达到 reached", "达标 ready", "题数 items"]
-SESSION_WIDTHS = ["9%", "11%", "8%", "15%", "6%", "8%", "11%", "11%", "7%", "7%", "7%"]
+                   "开始 started", "结束 ended", "达到 reached", "达标 ready", "题数 items", "提示 notes"]
+SESSION_WIDTHS = ["8%", "9%", "7%", "12%", "5%", "7%", "10%", "10%", "6%", "6%", "6%", "14%"]
 MESSAGE_COLUMNS = ["#", "时间 time", "谁 who", "类型 kind", "来源 source", "原因 why", "内容 text"]
 MESSAGE_WIDTHS = ["5%", "8%", "10%", "9%", "9%", "14%", "45%"]
 ITEM_COLUMNS = ["#", "题号 item", "领域 domain", "L", "类型 type", "a", "b", "c", "回答 answer", "得分 score",
                 "θ", "SE", "秒 s", "试测 pilot"]
 ITEM_WIDTHS = ["4%", "10%", "10%", "3%", "9%", "5%", "5%", "5%", "22%", "6%", "6%", "5%", "4%", "6%"]
 STAT_COLUMNS = ["题号 item", "领域 domain", "等级 L", "类型 type", "n", "p", "r_pb", "曝光 exposure",
-                "平均秒 mean s", "misfit", "标记 flags"]
+                "平均秒 mean s", "misfit", "DIF zh/en", "标记 flags"]
 PROBLEM_COLUMNS = ["文件 file", "行 line", "字段 field", "问题 problem"]
 HIT_COLUMNS = ["相似度 score", "类型 kind", "引用 ref", "语言 lang", "内容 text"]
 SOURCE_NAMES = {"bank": "题库 bank", "model": "模型 model", "worker": "学员 worker", "system": "系统 system"}
 SPEAKER_NAMES = {"worker": "学员 worker", "assessor": "测评 assessor"}
 FLAG_NAMES = {"low_discrimination": "区分度低 low discrimination",
               "negative_discrimination": "区分度为负 negative discrimination",
-              "misfit": "拟合差 misfit", "over_exposed": "曝光过多 over-exposed"}
+              "misfit": "拟合差 misfit", "over_exposed": "曝光过多 over-exposed",
+              "dif": "中英文差异 DIF zh/en"}
 
 
 def parse_day(value: Any, *, end: bool = False) -> datetime | None:
@@ -95,10 +96,13 @@ def answered(session: AssessmentSession) -> int:
     return len((session.state or {}).get("engine", {}).get("responses", []))
 
 
-def sessions_frame(rows: Sequence[tuple[AssessmentSession, Worker]], bank: Bank) -> pd.DataFrame:
-    """The sessions table."""
+def sessions_frame(rows: Sequence[tuple[AssessmentSession, Worker]], bank: Bank,
+                   notes: dict[str, str] | None = None) -> pd.DataFrame:
+    """The sessions table; `notes` (session id → text) fills the notes column (unreliable, waiting for review)."""
+    notes = notes or {}
     body = [[s.resume_code, w.code, s.centre, role_name(bank, s.role), s.target_level, s.status, when(s.started_at),
-             when(s.ended_at), "" if s.level_reached is None else s.level_reached, yes_no(s.ready), answered(s)]
+             when(s.ended_at), "" if s.level_reached is None else s.level_reached, yes_no(s.ready), answered(s),
+             notes.get(s.id, "")]
             for s, w in rows]
     return pd.DataFrame(body, columns=SESSION_COLUMNS)
 
@@ -133,7 +137,7 @@ def items_frame(responses: Sequence[Response], bank: Bank, lang: str) -> pd.Data
 def stats_frame(stats: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """Item statistics (flags in both languages)."""
     body = [[s["item_id"], s["domain"], s["level"], s["type"], s["n"], s["p_value"], s["point_biserial"],
-             s["exposure"], s["mean_seconds"], s["misfit"], "; ".join(FLAG_NAMES.get(f, f) for f in s["flags"])]
+             s["exposure"], s["mean_seconds"], s["misfit"], s.get("dif") or "", "; ".join(FLAG_NAMES.get(f, f) for f in s["flags"])]
             for s in stats]
     return pd.DataFrame(body, columns=STAT_COLUMNS)
 
