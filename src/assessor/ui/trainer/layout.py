@@ -58,6 +58,8 @@ class TrainerLayout:
                     self._exports()
                 with gr.Tab(bi("tab_bank"), elem_id="trainer-bank"):
                     self._bank()
+                with gr.Tab(bi("tr_rights_tab"), elem_id="trainer-rights"):
+                    self._rights()
         self._groups()
 
     def _filters(self) -> None:
@@ -144,6 +146,24 @@ class TrainerLayout:
             self.preview_en = gr.Markdown("")
         self.preview_meta = gr.Markdown("")
 
+    def _rights(self) -> None:
+        gr.Markdown(f"### {bi('tr_cert_title')}\n\n{bi('tr_cert_help')}")
+        self.cert_issue = gr.Button(bi("tr_cert_issue"), variant="primary", elem_id="trainer-cert-issue")
+        with gr.Row():
+            self.cert_id = gr.Textbox(label=bi("tr_cert_id"), max_lines=1, elem_id="trainer-cert-id", scale=2)
+            self.cert_reason = gr.Textbox(label=bi("tr_cert_reason"), max_lines=1, scale=3)
+            self.cert_revoke = gr.Button(bi("tr_cert_revoke"), variant="stop", elem_id="trainer-cert-revoke", scale=1)
+        self.cert_files = gr.File(label=bi("tr_cert_files"), file_count="multiple", interactive=False,
+                                  elem_id="trainer-cert-files")
+        gr.Markdown(f"### {bi('tr_privacy_title')}")
+        with gr.Row():
+            self.privacy_code = gr.Textbox(label=bi("tr_privacy_code"), max_lines=1, elem_id="trainer-privacy-code",
+                                           scale=2)
+            self.privacy_export = gr.Button(bi("tr_privacy_export"), elem_id="trainer-privacy-export", scale=1)
+        self.privacy_confirm = gr.Checkbox(False, label=bi("tr_privacy_confirm"), elem_id="trainer-privacy-confirm")
+        self.privacy_delete = gr.Button(bi("tr_privacy_delete"), variant="stop", elem_id="trainer-privacy-delete")
+        self.privacy_file = gr.File(label=bi("tr_download"), interactive=False, elem_id="trainer-privacy-file")
+
     def _groups(self) -> None:
         """What each event may update (the notice first, so an API client finds the message at index 0)."""
         n = self.notice
@@ -151,7 +171,8 @@ class TrainerLayout:
             self.sessions_table, self.session_pick, self.header, self.messages_table, self.items_table, self.path,
             self.opinion_pick, self.opinion, self.dist, self.stats_table, self.flagged_table, self.export_file,
             self.problems_table, self.stats_json, self.hits_table, self.preview_zh, self.preview_en,
-            self.preview_meta, self.review_pick, self.review_card, self.review_points, self.review_critical]
+            self.preview_meta, self.review_pick, self.review_card, self.review_points, self.review_critical,
+            self.cert_files, self.privacy_file]
         self.login_outputs = [n, self.user, self.login_box, self.content, self.password]
         self.logout_outputs = [n, self.user, self.opened, self.login_box, self.content, *self.data_outputs]
         self.sessions_outputs = [n, self.sessions_table, self.session_pick]
@@ -166,3 +187,5 @@ class TrainerLayout:
         self.hit_outputs = [n, self.item_pick]
         self.preview_outputs = [n, self.preview_zh, self.preview_en, self.preview_meta]
         self.review_outputs = [n, self.review_pick, self.review_card, self.review_points, self.review_critical]
+        self.cert_outputs = [n, self.cert_files, self.cert_id]
+        self.privacy_outputs = [n, self.privacy_file, self.privacy_confirm]

@@ -31,6 +31,12 @@ from assessor.ui.trainer.layout import SEARCH_KINDS, TrainerLayout
 from assessor.ui.trainer.plots import distribution_plot, path_plot
 from assessor.ui.trainer.preview import item_meta, item_preview
 from assessor.ui.trainer.review import decision, queue_choices, review_card
+from assessor.ui.trainer.rights import (
+    delete_one_worker,
+    export_one_worker,
+    issue_certificate,
+    revoke_certificate,
+)
 from assessor.ui.trainer.tables import (
     SOURCE_NAMES,
     hits_frame,
@@ -274,6 +280,43 @@ class TrainerPage(TrainerLayout):
 
         return self._guard(user, step)
 
+    # ------------------------------------------------------------ certificates and workers' data
+
+    def on_certificate_issue(self, user: Any, opened: Any) -> Updates:
+        """A certificate for the open session (the `opened` state), signed with the centre key; PDF and JSON."""
+
+        def step(scope: Scope) -> Updates:
+            session, _worker = self._session(scope, opened)
+            cert_id, files = issue_certificate(self.store, self.ctx.settings.data_dir, self.ctx.export_dir, scope,
+                                               session.id, self.bank)
+            return {self.notice: bi("tr_cert_issued", id=cert_id), self.cert_files: files, self.cert_id: cert_id}
+
+        return self._guard(user, step)
+
+    def on_certificate_revoke(self, user: Any, certificate_id: Any, reason: Any) -> Updates:
+        """Revoke a certificate of the trainer's centre (who, when, why are stored)."""
+        return self._guard(user, lambda scope: {
+            self.notice: bi("tr_cert_revoked", id=revoke_certificate(self.store, scope, certificate_id, reason))})
+
+    def on_worker_export(self, user: Any, code: Any) -> Updates:
+        """One worker's data (sessions, answers, messages) as a JSON file; logged with who and when."""
+
+        def step(scope: Scope) -> Updates:
+            path, n = export_one_worker(self.store, self.ctx.export_dir, scope, code)
+            return {self.notice: bi("tr_privacy_exported", n=n), self.privacy_file: str(path)}
+
+        return self._guard(user, step)
+
+    def on_worker_delete(self, user: Any, code: Any, confirmed: Any) -> Updates:
+        """Delete a worker and all their data, only when the confirmation is ticked; logged with who and when."""
+
+        def step(scope: Scope) -> Updates:
+            counts = delete_one_worker(self.store, scope, code, confirmed)
+            return {self.notice: bi("tr_privacy_deleted", **counts), self.privacy_confirm: False,
+                    self.privacy_file: None}
+
+        return self._guard(user, step)
+
     # ------------------------------------------------------------ cohort
 
     def _all_rows(self, scope: Scope, filters: Sequence[Any]) -> Iterator[list[tuple[AssessmentSession, Worker]]]:
@@ -418,6 +461,14 @@ class TrainerPage(TrainerLayout):
         self.review_confirm.click(self.on_review_confirm,
                                   [u, self.review_pick, self.review_points, self.review_critical],
                                   self.review_outputs, api_name="trainer_review_confirm")
+        self.cert_issue.click(self.on_certificate_issue, [u, self.opened], self.cert_outputs,
+                              api_name="trainer_certificate_issue")
+        self.cert_revoke.click(self.on_certificate_revoke, [u, self.cert_id, self.cert_reason], self.cert_outputs,
+                               api_name="trainer_certificate_revoke")
+        self.privacy_export.click(self.on_worker_export, [u, self.privacy_code], self.privacy_outputs,
+                                  api_name="trainer_worker_export")
+        self.privacy_delete.click(self.on_worker_delete, [u, self.privacy_code, self.privacy_confirm],
+                                  self.privacy_outputs, api_name="trainer_worker_delete")
         self.preview_btn.click(self.on_preview, [u, self.item_pick], self.preview_outputs, api_name="trainer_preview")
         self.item_pick.input(self.on_preview, [u, self.item_pick], self.preview_outputs, **hidden)
 
