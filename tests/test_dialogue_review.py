@@ -98,7 +98,9 @@ def test_a_review_counts_the_answer_and_updates_the_finished_result(tiny_bank: B
     sid, turn = _until_open(assessment, "R4")
     item = tiny_bank.items[turn.question.item_id]
     turn = assessment.answer(sid, item.id, "不要扶他，打120")
-    assessment.stop(sid)
+    stopped = assessment.stop(sid).result
+    assert stopped is not None and stopped.pending_reviews == 1
+    assert "还有 1 道题在等老师复核" in stopped.pending_text and stopped.pending_text in stopped.as_markdown()
     finished = assessment._state(assessment._row(sid))
     ended = assessment._row(sid).ended_at
     response = next(r for r in assessment.store.responses(sid) if r.item_id == item.id)
@@ -112,6 +114,7 @@ def test_a_review_counts_the_answer_and_updates_the_finished_result(tiny_bank: B
     assert len(state.scored) == len(finished.scored) + 1 and state.n_items == finished.n_items and state.theta[item.domain] > finished.theta[item.domain]
     assert row.results["results"] == assessment._row(sid).results["results"] and row.ended_at == ended
     assert row.results["results"]["domains"] != {} and row.status == "finished"
+    assert assessment.result(sid).pending_reviews == 0 and assessment.result(sid, "en").pending_text == ""
     reviewed = next(r for r in assessment.store.responses(sid) if r.id == response.id)
     assert reviewed.review_status == "reviewed" and reviewed.counted and reviewed.score == pytest.approx(1.0)
     decision = assessment.store.reviews(response.id)[-1]

@@ -493,6 +493,7 @@ class Assessment:
             raise InputProblem("stale_question") from None
         view = result_view(self.bank, session_id=row.id, resume_code=row.resume_code, results=results,
                            courses=courses, summary=summary, source=source, lang=lang)
+        view.pending_reviews = self.pending_reviews(row.id)
         self._say(row.id, view.as_markdown(), kind="result", source="bank", reason="engine results and course rules")
         if source == "model":
             self._say(row.id, summary, kind="summary", source="model", reason=f"passed the gate: {reason}")
@@ -510,8 +511,10 @@ class Assessment:
             summary, source = stored.get("text", ""), stored.get("source", "bank")
         else:
             summary, source = authored_summary(self.bank, results, courses, lang), "bank"
-        return result_view(self.bank, session_id=row.id, resume_code=row.resume_code, results=results,
+        view = result_view(self.bank, session_id=row.id, resume_code=row.resume_code, results=results,
                            courses=courses, summary=summary, source=source, lang=lang)
+        view.pending_reviews = self.pending_reviews(row.id)
+        return view
 
     # ---- what a front end reads back
     def transcript(self, session_id: str, *, tail: int | None = None) -> list[Message]:

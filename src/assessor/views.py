@@ -128,10 +128,19 @@ class ResultView:
     summary: str
     summary_source: str
     n_items: int
+    pending_reviews: int = 0  # free-text answers waiting for a trainer: the result may still change
+
+    @property
+    def pending_text(self) -> str:
+        """"N answers are waiting for your trainer to check…" in the result's language, or ""."""
+        return t("provisional_result", self.lang, n=self.pending_reviews) if self.pending_reviews else ""
 
     def as_markdown(self) -> str:
         lang = self.lang
-        lines = [f"## {t('result_title', lang)}", "", self.readiness_text, "",
+        lines = [f"## {t('result_title', lang)}", "", self.readiness_text, ""]
+        if self.pending_reviews:
+            lines += [self.pending_text, ""]
+        lines += [
                  f"| {t('col_area', lang)} | {t('col_result', lang)} | {t('col_sure', lang)} | {t('col_items', lang)} |",
                  "|---|---|---|---|"]
         lines += [f"| {r.name} | {r.band_text} | {r.sure_text} | {r.n_items} |" for r in self.rows]
