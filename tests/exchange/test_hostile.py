@@ -160,3 +160,23 @@ def test_a_qti_package_listing_only_chinese_variants_is_refused(tiny_bank_dir: P
     file = tmp_path / "zh-only.zip"
     file.write_bytes(_zip(members))
     assert "lacks its en variant" in _refused(file, tiny_bank_dir)
+
+
+def test_bad_numbers_and_bad_metadata_are_refused_not_crashed(tiny_bank_dir: Path, tmp_path: Path) -> None:
+    text = export_items(load_bank(tiny_bank_dir), "moodle").decode()
+    fraction = tmp_path / "fraction.xml"
+    fraction.write_text(text.replace('fraction="0"', 'fraction="lots"', 1), encoding="utf-8")
+    assert "fraction.xml:" in _refused(fraction, tiny_bank_dir) and "not a number" in _refused(fraction, tiny_bank_dir)
+    meta = tmp_path / "meta.xml"
+    meta.write_text(text.replace('}</assessor>', ', "option_ids": 7}</assessor>'), encoding="utf-8")
+    assert "unreadable content" in _refused(meta, tiny_bank_dir)
+    broken = tmp_path / "json.xml"
+    broken.write_text(text.replace("<assessor>{", "<assessor>{{", 1), encoding="utf-8")
+    assert "not valid JSON" in _refused(broken, tiny_bank_dir)
+
+
+def test_an_unknown_field_in_the_metadata_is_refused_with_its_line(tiny_bank_dir: Path, tmp_path: Path) -> None:
+    text = export_items(load_bank(tiny_bank_dir), "moodle").decode()
+    meta = tmp_path / "meta.xml"
+    meta.write_text(text.replace('<assessor>{"', '<assessor>{"colour": "red", "', 1), encoding="utf-8")
+    assert "unknown field 'colour'" in _refused(meta, tiny_bank_dir)

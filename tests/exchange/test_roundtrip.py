@@ -90,3 +90,12 @@ def test_import_keeps_a_free_id(tiny_bank_dir: Path, tmp_path: Path) -> None:
     bank = load_bank(tiny_bank_dir)
     assert cleaning_ids and all(bank.items[i].status == "pilot" for i in cleaning_ids)
     assert len(bank.items) == 2 * len(original.items) - len(cleaning_ids)
+
+
+def test_a_reimport_keeps_the_guideline_source_once(tiny_bank_dir: Path, tmp_path: Path) -> None:
+    from assessor.exchange.bank_io import _stamp
+
+    first = _stamp({"id": "saf-0001", "source": "WHO 2020"}, "moodle", "a.xml")
+    second = _stamp(first, "qti", "b.zip")
+    assert second["source"] == "WHO 2020; imported from b.zip (QTI 3.0, id saf-0001)"
+    assert _stamp({"id": "x"}, "qti", "c.zip")["source"] == "imported from c.zip (QTI 3.0, id x)"

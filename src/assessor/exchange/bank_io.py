@@ -30,6 +30,7 @@ from assessor.exchange.qti import read_qti, write_qti
 Format = Literal["qti", "moodle"]
 FORMATS: tuple[str, ...] = ("qti", "moodle")
 _ID = re.compile(r"^(?P<prefix>[a-z]{3})-(?P<num>\d{4})$")
+_EARLIER_IMPORT = re.compile(r"(^|;\s*)imported from .*$")
 _ID_LINE = re.compile(r"^\s*-\s+id:\s*(\S+)\s*$", re.MULTILINE)
 
 
@@ -72,9 +73,14 @@ def read_exchange_file(path: Path) -> tuple[Format, list[RawItem]]:
         data = head + handle.read(cap + 1 - len(head))
     if len(data) > cap:
         raise ExchangeError(name, 0, f"the file is over the limit of {cap} bytes")
-    if data.startswith(b"PK"):
-        return "qti", read_qti(data, name)
-    return "moodle", read_moodle(data, name)
+    try:
+        if data.startswith(b"PK"):
+            return "qti", read_qti(data, name)
+        return "moodle", read_moodle(data, name)
+    except ExchangeError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+        raise ExchangeError(name, 0, f"unreadable content ({type(error).__name__}: {error})") from error
 
 
 @dataclass
@@ -99,9 +105,8 @@ class ImportPlan:
 
 def _stamp(data: dict[str, Any], fmt: Format, file: str) -> dict[str, Any]:
     origin = f"imported from {file} ({'QTI 3.0' if fmt == 'qti' else 'Moodle XML'}, id {data.get('id', '?')})"
-    previous = data.get("source")
-    return {**data, "status": "pilot", "reviewed": False,
-            "source": f"{previous}; {origin}" if previous and "imported from" not in str(previous) else origin}
+    base = _EARLIER_IMPORT.sub("", str(data.get("source") or "")).strip()
+    return {**data, "status": "pilot", "reviewed": False, "source": f"{base}; {origin}" if base else origin}
 
 
 def bank_ids(bank_root: Path) -> set[str]:

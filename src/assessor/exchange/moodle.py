@@ -204,6 +204,15 @@ def _apply_tags(q: etree._Element, native: dict[str, Any], file: str) -> None:
     native["irt_tags"] = irt
 
 
+def _right(answer: etree._Element, file: str, name: str) -> bool:
+    """Whether an answer earns credit (fraction above 0)."""
+    value = answer.get("fraction", "0") or "0"
+    try:
+        return float(value) > 0
+    except ValueError as error:
+        raise ExchangeError(file, line_of(answer), f"question '{name}': fraction {value!r} is not a number") from error
+
+
 def read_question(q: etree._Element, file: str) -> RawItem:
     """One Assessor item dict from a Moodle `<question>`."""
     line = line_of(q)
@@ -227,7 +236,7 @@ def read_question(q: etree._Element, file: str) -> RawItem:
         for option_id, answer in zip(ids, answers, strict=True):
             body, at = _text_of(answer, ".")
             options.append({"id": option_id, **read_multilang(body, file, at, f"question '{name}': an answer")})
-            if float(answer.get("fraction", "0") or 0) > 0:
+            if _right(answer, file, name):
                 key.append(option_id)
         order = extras.get("key_order")
         native["options"] = options
@@ -237,7 +246,7 @@ def read_question(q: etree._Element, file: str) -> RawItem:
         from assessor.bank.load import TRUE_FALSE_OPTIONS
 
         native["options"] = [dict(o) for o in TRUE_FALSE_OPTIONS]
-        right = [(_text_of(a, ".")[0].strip().lower()) for a in answers if float(a.get("fraction", "0") or 0) > 0]
+        right = [(_text_of(a, ".")[0].strip().lower()) for a in answers if _right(a, file, name)]
         if right not in (["true"], ["false"]):
             raise ExchangeError(file, line, f"question '{name}': a true/false question needs exactly one right answer")
         native["answer"] = ["t" if right == ["true"] else "f"]
