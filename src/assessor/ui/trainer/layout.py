@@ -48,24 +48,24 @@ class TrainerLayout:
             self.logout_btn = gr.Button(bi("logout"), size="sm", elem_id="trainer-logout-btn")
             self._filters()
             with gr.Tabs():
-                with gr.Tab(bi("tab_sessions"), elem_id="trainer-sessions"):
+                with gr.Tab(bi("tab_sessions"), elem_id="trainer-sessions") as self.tab_sessions_box:
                     self._sessions()
                 with gr.Tab(bi("tr_review_tab"), elem_id="trainer-review") as self.review_tab:
                     self._review()
-                with gr.Tab(bi("tab_cohort"), elem_id="trainer-cohort"):
+                with gr.Tab(bi("tab_cohort"), elem_id="trainer-cohort") as self.tab_cohort_box:
                     self._cohort()
-                with gr.Tab(bi("tab_exports"), elem_id="trainer-exports"):
+                with gr.Tab(bi("tab_exports"), elem_id="trainer-exports") as self.tab_exports_box:
                     self._exports()
-                with gr.Tab(bi("tab_bank"), elem_id="trainer-bank"):
+                with gr.Tab(bi("tab_bank"), elem_id="trainer-bank") as self.tab_bank_box:
                     self._bank()
-                with gr.Tab(bi("tr_rights_tab"), elem_id="trainer-rights"):
+                with gr.Tab(bi("tr_rights_tab"), elem_id="trainer-rights") as self.tab_rights_box:
                     self._rights()
         self._groups()
 
     def _filters(self) -> None:
         any_ = bi("tr_any")
         roles = [(any_, "")] + [(f"{r.name.zh} / {r.name.en}", r.id) for r in self.bank.roles.values()]
-        with gr.Accordion(bi("tr_filters"), open=True):
+        with gr.Accordion(bi("tr_filters"), open=True) as self.filters_box:
             with gr.Row():
                 self.f_centre = gr.Textbox(label=bi("tr_centre"), max_lines=1)
                 self.f_role = gr.Dropdown(roles, value="", label=bi("tr_role"))

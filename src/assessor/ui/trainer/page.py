@@ -27,6 +27,7 @@ from assessor.ui.text import plain, safe_markdown
 from assessor.ui.trainer.auth import LoginLock, Problem, Scope, clean, scope_of
 from assessor.ui.trainer.exports import TrainerExports
 from assessor.ui.trainer.findings import areas_markdown, session_notes, stored_results, unreliable
+from assessor.ui.trainer.language import language_outputs, language_updates
 from assessor.ui.trainer.layout import SEARCH_KINDS, TrainerLayout
 from assessor.ui.trainer.plots import distribution_plot, path_plot
 from assessor.ui.trainer.preview import item_meta, item_preview
@@ -71,6 +72,7 @@ class TrainerPage(TrainerLayout):
         self.table_rows = TABLE_ROWS
         self.min_cohort = MIN_COHORT
         self.model_wait = MODEL_WAIT_SECONDS
+        self.trainer_tab: Any = None  # the gr.Tab holding this page (build_trainer_tab), relabelled with the rest
 
     def build(self) -> None:
         """Create the components (inside a gr.Tab) and wire the events."""
@@ -425,6 +427,17 @@ class TrainerPage(TrainerLayout):
 
         return self._guard(user, step)
 
+    # ------------------------------------------------------------ language
+
+    def on_language(self, lang: Any) -> Updates:
+        """Labels, buttons and tab titles in the language the page's switch chose (no data is read)."""
+        return language_updates(self, lang)
+
+    def follow_language(self, switch: Any) -> None:
+        """Relabel this tab whenever `switch` (the page's language radio, 'zh'/'en') changes."""
+        switch.change(self.on_language, [switch], language_outputs(self), api_visibility="private",
+                      show_progress="hidden")
+
     # ------------------------------------------------------------ wiring
 
     def _wire(self) -> None:
@@ -476,6 +489,7 @@ class TrainerPage(TrainerLayout):
 def build_trainer_tab(ctx: AppContext) -> TrainerPage:
     """Add the trainer tab to the app being built (inside its gr.Tabs); returns the page (tests use it)."""
     page = TrainerPage(ctx)
-    with gr.Tab(bi("tab_trainer"), id="trainer", elem_id="tab-trainer"):
+    with gr.Tab(bi("tab_trainer"), id="trainer", elem_id="tab-trainer") as tab:
         page.build()
+    page.trainer_tab = tab
     return page
