@@ -158,6 +158,7 @@ def build_app(ctx: AppContext, *, with_trainer: bool = True) -> Any:
                 worker.build()
             if with_trainer:
                 trainer = build_trainer_tab(ctx)
+                trainer.follow_language(worker.lang_radio)  # the trainer tab follows the language switch
         worker.on_page_load(blocks)
     blocks.queue(default_concurrency_limit=16, max_size=256)
     blocks.worker_page = worker  # type: ignore[attr-defined]
