@@ -77,3 +77,16 @@ def test_courses_and_blueprints(shipped_bank: Bank) -> None:
     assert set(shipped_bank.roles) == set(ROLE_IDS)
     for role in shipped_bank.roles.values():
         assert {5, 4, 3} <= set(role.levels)
+
+
+def test_bank_v2_fields_are_complete(shipped_bank: Bank) -> None:
+    """Every active item has a plain rephrasing and a source; every open item has critical errors and rubric v2
+    points; every area has at least two level-5 open scenarios for beginners."""
+    active = shipped_bank.active_items()
+    assert [i.id for i in active if i.plain is None] == []
+    assert [i.id for i in active if not i.source] == []
+    open_items = [i for i in active if i.type == "open_scenario"]
+    assert [i.id for i in open_items if not i.critical] == []
+    for domain in DOMAIN_IDS:
+        level5 = [i for i in open_items if i.domain == domain and i.level == 5]
+        assert len(level5) >= 2, domain
