@@ -68,7 +68,8 @@ def lint(
     else:
         for lang in ("zh", "en"):
             figures = report.figures[lang]
-            typer.echo(f"{lang}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))  # type: ignore[union-attr]
+            assert isinstance(figures, dict)
+            typer.echo(f"{lang}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
         typer.echo(f"multiple-choice key counts: {report.figures['multiple_choice_key_counts']}")
         for failure in report.failures:
             typer.echo(f"FAIL {failure}")
