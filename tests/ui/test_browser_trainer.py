@@ -154,6 +154,13 @@ def test_trainer_confirms_an_answer_from_the_review_queue(tmp_path: Any) -> None
             boxes.nth(0).uncheck()
             confirm.click()
             page.get_by_text(bi("tr_review_none")).first.wait_for(timeout=20_000)
+            # the language switch (worker tab) relabels the trainer tab in one language
+            page.get_by_role("tab", name=bi("tab_worker")).click()
+            page.locator("#lang-switch").get_by_text("English").click()
+            page.get_by_role("tab", name="Trainer", exact=True).click(timeout=20_000)
+            page.locator("#trainer-review-confirm").filter(has_text="Confirm the marks").wait_for(timeout=20_000)
+            assert page.get_by_role("tab", name="Review queue", exact=True).count() == 1
+            assert "确认评分" not in confirm.inner_text()
         finally:
             page.close()
             browser.close()
