@@ -25,7 +25,7 @@ def progress_text(page: Any) -> str:
 def in_viewport(page: Any, selector: str) -> bool:
     """Whether the element is visible and wholly inside the window (no scrolling needed to see it)."""
     return bool(page.evaluate(
-        """(s) => { const e = document.querySelector(s); if (!e || e.offsetParent === null) return false;
+        """(s) => { const e = document.querySelector(s); if (!e || e.getClientRects().length === 0) return false;
             const r = e.getBoundingClientRect();
             return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight + 1 && r.left >= 0
                 && r.right <= window.innerWidth + 1; }""", selector))
@@ -41,7 +41,7 @@ def wait_for_verdict(page: Any, timeout: float = 30_000) -> None:
     page.wait_for_function(
         """() => { if (/processing/i.test(document.body.innerText)) { window.__processing = true; }
             const n = document.querySelector('#next-btn');
-            return n && n.offsetParent !== null && document.querySelector('#verdict'); }""",
+            return n && n.getClientRects().length > 0 && document.querySelector('#verdict'); }""",
         timeout=timeout, polling=50)
     page.wait_for_timeout(300)
 
@@ -114,9 +114,16 @@ def _finish(quiz: Any, page: Any, shots: Path) -> None:
 
     shot("01-intake-zh")
     page.locator("#describe textarea").fill("我在客户家打扫卫生、洗衣服，有时做饭")
-    page.click("#place-btn")
-    page.wait_for_function("() => { const m = document.querySelector('#place-msg'); "
-                           "return m && m.innerText.includes('对吗'); }", timeout=60_000)
+    for _attempt in range(15):  # while the models load the page says 正在准备，请稍等 next to the button: tap again
+        page.click("#place-btn")
+        page.wait_for_function("() => { const m = document.querySelector('#place-msg'); "
+                               "const n = document.querySelector('#notice-place'); "
+                               "return (m && m.innerText.includes('对吗')) || (n && n.innerText.includes('正在准备')); }",
+                               timeout=60_000)
+        if "对吗" in page.locator("#place-msg").inner_text():
+            break
+        quiz.preparing_seen = True
+        page.wait_for_timeout(2000)
     page.locator("#worker-code input, #worker-code textarea").first.fill(quiz.worker_code)
     page.locator("#role label", has_text="家务服务员").click()
     wait_idle(page)

@@ -60,7 +60,11 @@ CSS = """
 .fb-opt .mark { font-weight: 700; } .fb-opt .tag { font-size: 15px; font-weight: 700; color: #37474F; white-space: nowrap; }
 .fb-lines p { font-size: 18px; margin: 6px 0; line-height: 1.5; }
 .your-text { font-size: 18px; margin: 6px 0; }
-#next-btn { position: sticky; bottom: 8px; z-index: 20; box-shadow: 0 2px 8px rgba(0,0,0,.25); }
+/* Next stays in view at the bottom of the screen however long the explanation is */
+#next-btn { position: fixed !important; bottom: 10px; left: 50%; transform: translateX(-50%); z-index: 50;
+  width: min(94vw, 900px) !important; box-shadow: 0 2px 10px rgba(0,0,0,.35); }
+#quiz:has(#next-btn:not([hidden])) { padding-bottom: 84px; }
+#card, #card > div { padding: 0 !important; border: none !important; }
 .tool-row { gap: 10px !important; flex-wrap: wrap !important; }
 #read-status-text { font-size: 17px; color: #1565C0; }
 .confirm-box { border: 2px solid #C62828; border-radius: 10px; padding: 10px; }
@@ -127,12 +131,13 @@ JS = """
     last = now;
     hide();
     const visible = (e) => e && e.offsetParent !== null && e.innerText.trim().length > 0;
-    const notice = [...document.querySelectorAll('.notice-box')].find(visible);
+    const notice = [...document.querySelectorAll('.notice-box, .confirm-text')].find(visible);
     const target = notice || [document.querySelector('#fb-card'), document.querySelector('#qcard'),
                               document.querySelector('#result')].find(visible);
     if (!target) return;
     const r = target.getBoundingClientRect();
-    if (notice) { if (r.top < 0 || r.bottom > window.innerHeight) notice.scrollIntoView({block: 'center'}); }
+    if (notice) { const box = notice.closest('#confirm-stop') || notice;
+      if (r.top < 0 || box.getBoundingClientRect().bottom > window.innerHeight) box.scrollIntoView({block: 'center'}); }
     else if (r.top < 0 || r.top > window.innerHeight * 0.35) {
       const progress = document.querySelector('#progress');
       (visible(progress) ? progress : target).scrollIntoView({block: 'start'});
