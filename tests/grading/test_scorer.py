@@ -3,6 +3,8 @@ the JSON shape, and abstention rules. The learned head is exercised with the rea
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -101,7 +103,7 @@ def _head(margin: float) -> LogisticHead:
 
 
 def test_review_rules() -> None:
-    base = dict(critical_probs=[], critical_langs=[], answer_lang="zh", expected_lang="zh", content_chars=40,
+    base: dict[str, Any] = dict(critical_probs=[], critical_langs=[], answer_lang="zh", expected_lang="zh", content_chars=40,
                 instruction=False, has_content=True)
     head = _head(0.1)
     assert review_reasons(ReviewInputs([0.9, 0.05], ["zh", "zh"], **base), head, None) == []
@@ -115,6 +117,33 @@ def test_review_rules() -> None:
     assert review_reasons(ReviewInputs([0.3], ["zh"], **short), head, None) == ["short_on_topic"]
     empty = {**base, "has_content": False}
     assert review_reasons(ReviewInputs([0.5], ["zh"], **empty), head, None) == []
+
+
+def test_review_only_when_the_band_could_change() -> None:
+    """An uncertain point (or critical error) sends the answer to review only when its flip moves the band."""
+    head, crit = _head(0.1), _head(0.1)
+    base: dict[str, Any] = dict(point_langs=["zh"] * 4, critical_probs=[], critical_langs=[], answer_lang="zh",
+                expected_lang="zh", content_chars=40, instruction=False, has_content=True, point_weights=[1.0] * 4)
+
+    def reasons(probs: list[float], **kw: Any) -> list[str]:
+        args = {**base, "point_matched": [p >= 0.5 for p in probs], **kw}
+        return review_reasons(ReviewInputs(probs, **args), head, crit)
+
+    assert reasons([0.9, 0.9, 0.9, 0.45]) == []  # 0.75 or 1.0: full either way
+    assert reasons([0.9, 0.9, 0.55, 0.1]) == ["uncertain_point"]  # 0.25 .. 0.5 .. 0.75: full or partial
+    assert reasons([0.1, 0.1, 0.1, 0.45]) == ["uncertain_point"]  # 0 or 0.25: none or partial
+    assert reasons([0.1, 0.1, 0.1, 0.1], point_weights=[3.0, 3.0, 3.0, 1.0]) == []
+    assert reasons([0.1, 0.1, 0.1, 0.45], point_weights=[3.0, 3.0, 3.0, 1.0]) == []  # 0 or 0.1: none
+    assert reasons([0.9, 0.9, 0.45, 0.1], score_cap=0.5, fixed_cap=0.5) == []  # capped at 0.5 whatever is said
+    # without weights (older callers) any uncertain point still sends the answer to review
+    assert review_reasons(ReviewInputs([0.45], ["zh"], **{k: v for k, v in base.items() if k not in (
+        "point_langs", "point_weights")}), head, None) == ["uncertain_point"]
+    # an uncertain critical error matters when it would zero a scoring answer, or un-zero one
+    unsure_crit = {"critical_probs": [0.55], "critical_langs": ["zh"]}
+    assert reasons([0.1] * 4, **unsure_crit) == []
+    assert reasons([0.9, 0.9, 0.1, 0.1], **unsure_crit) == ["uncertain_critical"]
+    assert reasons([0.1] * 4, **unsure_crit, critical_hit=True) == []
+    assert reasons([0.9, 0.9, 0.1, 0.1], **unsure_crit, critical_hit=True) == ["uncertain_critical"]
 
 
 def test_an_uncertain_head_sends_the_answer_for_review(hashing, item) -> None:

@@ -316,8 +316,14 @@ class Grader:
         if self.head is None:
             flags.append("uncalibrated")
         content = sum(len(c.core) for c in analysis.clauses)
-        reasons = review_reasons(ReviewInputs(probs, langs, crit_probs, crit_langs, lang, expected_lang, content,
-                                              bool(analysis.ignored), bool(analysis.clauses)), head, crit_head)
+        score_cap = CAP_KEYWORDS_ONLY if "keywords_only" in flags else 1.0
+        fixed_cap = CAP_INSTRUCTION if analysis.ignored else 1.0
+        if is_list_like(analysis.clauses):  # a list of fragments stays capped whatever it matches
+            fixed_cap = min(fixed_cap, CAP_KEYWORDS_ONLY)
+        reasons = review_reasons(ReviewInputs(
+            probs, langs, crit_probs, crit_langs, lang, expected_lang, content, bool(analysis.ignored),
+            bool(analysis.clauses), [r.weight for r in results], [r.matched for r in results],
+            min(score_cap, fixed_cap), fixed_cap, bool(hits)), head, crit_head)
         return GradeResult(item.id, score, results, lang, flags, analysis.ignored, hits, bool(reasons), reasons,
                            list(zip(crit_probs, crit_langs, strict=True)))
 

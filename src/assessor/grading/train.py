@@ -5,8 +5,10 @@
 - `cross_validate`: leave-items-out folds; every answer is graded by a head that never saw its item, through the
   same `Grader.grade` code path the app uses.
 - `tune_thresholds`: per language, the point threshold with the best band agreement on out-of-fold
-  results (dangerous or negated answers kept below 0.5), and the critical threshold; `tune_review_margins`: the review margins around them that give the
-  best band agreement on the answers kept with abstentions ≤ `max_abstain`.
+  results (dangerous or negated answers kept below 0.5), and the critical threshold; `tune_review_margins`: the
+  review margins around them that give the best band agreement on the answers kept with abstentions ≤
+  `max_abstain` (15 %, so that new items stay under 20 %), under the band-aware rule of review.py (an uncertain
+  point only sends an answer to review when its flip could change the band).
 Embeddings are cached on disk (never committed) so experiments do not re-embed.
 """
 
@@ -24,7 +26,7 @@ import numpy as np
 from assessor.bank.load import Bank
 from assessor.grading.corpus import Example
 from assessor.grading.matcher import HeadFile, LogisticHead, fit_logistic
-from assessor.grading.scorer import Grader, GradeResult, clean_answer
+from assessor.grading.scorer import CAP_INSTRUCTION, CAP_KEYWORDS_ONLY, Grader, GradeResult, clean_answer
 from assessor.retrieval.embedder import Embedder
 
 
@@ -220,16 +222,27 @@ def tune_thresholds(bank: Bank, graded: Sequence[Graded], head: HeadFile, max_un
 
 def _abstains(g: Graded, point: LogisticHead, critical: LogisticHead | None, point_margin: float,
               critical_margin: float) -> bool:
-    other = [r for r in g.result.review_reasons if not r.startswith("uncertain_")]
-    if other:
+    """Whether `g` would be sent for review with these margins (the band-aware rule of review.py; the keyword
+    cap is taken from the result's flags)."""
+    from assessor.grading.review import ReviewInputs, band_can_change
+
+    r = g.result
+    if any(not x.startswith("uncertain_") for x in r.review_reasons):
         return True
-    if any(abs(p.probability - point.threshold.get(p.lang, 0.5)) < point_margin for p in g.result.points):
-        return True
-    return critical is not None and any(abs(p - critical.threshold.get(lang, 0.5)) < critical_margin
-                                        for p, lang in g.result.critical_probabilities)
+    unsure = [abs(p.probability - point.threshold.get(p.lang, 0.5)) < point_margin for p in r.points]
+    unsure_critical = critical is not None and any(abs(p - critical.threshold.get(lang, 0.5)) < critical_margin
+                                                   for p, lang in r.critical_probabilities)
+    if not any(unsure) and not unsure_critical:
+        return False
+    fixed = CAP_INSTRUCTION if r.ignored_spans else 1.0
+    inputs = ReviewInputs([], [], [], [], None, None, 0, False, True, [p.weight for p in r.points],
+                          [p.matched for p in r.points],
+                          min(CAP_KEYWORDS_ONLY if "keywords_only" in r.flags else 1.0, fixed), fixed, bool(r.critical))
+    return (any(unsure) and band_can_change(inputs, unsure, False)) or (
+        unsure_critical and band_can_change(inputs, [False] * len(unsure), True))
 
 
-def tune_review_margins(bank: Bank, graded: Sequence[Graded], head: HeadFile, max_abstain: float = 0.18) -> HeadFile:
+def tune_review_margins(bank: Bank, graded: Sequence[Graded], head: HeadFile, max_abstain: float = 0.15) -> HeadFile:
     """The review margins (point, critical) that maximise band agreement (quadratic kappa) on the answers kept,
     with at most `max_abstain` of answers sent for review. `graded` must come from heads with these thresholds."""
     from assessor.grading.metrics import labelled_score, quadratic_kappa
