@@ -9,9 +9,10 @@ import pytest
 
 from assessor.bank.load import Bank
 from assessor.bank.schema import Item
-from assessor.dialogue import Assessment, Models, point_feedback, review_score
+from assessor.dialogue import Assessment, Models
 from assessor.grading.export import export_reviews
 from assessor.grading.scorer import CriticalHit, GradeResult, PointResult
+from assessor.reviewing import point_feedback, review_score
 from assessor.store import Store
 from tests.helpers import right_response
 

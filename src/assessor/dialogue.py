@@ -22,9 +22,8 @@ from typing import Any
 from assessor.bank.load import Bank
 from assessor.bank.schema import Item
 from assessor.cat import engine
-from assessor.cat.engine import AnswerOutcome, EngineConfig, ItemParams, ResponseRecord, SessionState
+from assessor.cat.engine import AnswerOutcome, EngineConfig, SessionState
 from assessor.cat.prior import experience_shift
-from assessor.cat.scoring import score_response
 from assessor.cat.select import exposure_rates, item_params
 from assessor.i18n import join, t
 from assessor.recommend import recommend
@@ -32,6 +31,7 @@ from assessor.responses import MAX_TEXT, InputProblem, answer_text, clean_text, 
 from assessor.results import authored_summary, result_view, summary_input
 from assessor.results import domain_name as bank_domain_name
 from assessor.results import role_name as bank_role_name
+from assessor.reviewing import held_back, point_feedback, review_score, with_review
 from assessor.services import LanguageService, Models
 from assessor.store import AssessmentSession, Message, StaleSession, Store
 from assessor.views import CourseView, DomainRow, FeedbackView, PointFeedback, QuestionView, ResultView, Turn
@@ -48,43 +48,6 @@ def params_used(item: Item) -> dict[str, Any]:
     polytomous items), as stored with each response; not the raw `item.irt`, which may differ."""
     a, b, c, steps = item_params(item)
     return {"a": a, "b": b, "c": c, "steps": list(steps) if steps is not None else None, "source": item.irt.source}
-
-
-def held_back(before: SessionState, after: SessionState) -> SessionState:
-    """The state after an answer the engine must not count yet (it waits for a trainer's review): the answer is
-    kept as an unscored record (so the question is never asked again and the progress count is right), while θ,
-    SE and the stop decision stay as they were before it."""
-    responses = list(after.responses)
-    responses[-1] = responses[-1].model_copy(update={"pilot": True, "theta": dict(before.theta),
-                                                     "se": dict(before.se)})
-    return after.model_copy(update={"responses": responses, "theta": dict(before.theta), "se": dict(before.se),
-                                    "cov": before.cov, "finished": False, "stop_reason": None})
-
-
-def point_feedback(grading: dict[str, Any], lang: str) -> list[PointFeedback]:
-    """Per rubric point ✔ said / ✗ missing, then ⚠ per dangerous action, in plain words (from `to_json()`)."""
-    out: list[PointFeedback] = []
-    for point in grading.get("points", []):
-        text = str(point.get("zh" if lang == "zh" else "en", ""))
-        mark = "said" if point.get("matched") else "missing"
-        out.append(PointFeedback(mark, text, t(f"point_{mark}", lang, point=text)))
-    for hit in grading.get("critical", []):
-        text = str(hit.get("zh" if lang == "zh" else "en", ""))
-        out.append(PointFeedback("dangerous", text, t("point_danger", lang, text=text)))
-    return out
-
-
-def review_score(item: Item, said: Sequence[bool], critical: Sequence[int]) -> float:
-    """The item score from a trainer's decision: the weights of the points said over all weights; 0 with any
-    dangerous action (as the scorer does)."""
-    if len(said) != len(item.rubric):
-        raise ValueError(f"{item.id} has {len(item.rubric)} rubric points, the decision lists {len(said)}")
-    if any(not 0 <= int(c) < len(item.critical) for c in critical):
-        raise ValueError(f"{item.id} has {len(item.critical)} critical errors, not {list(critical)}")
-    if critical:
-        return 0.0
-    total = sum(p.weight for p in item.rubric)
-    return sum(p.weight for p, s in zip(item.rubric, said, strict=True) if s) / total if total else 0.0
 
 
 # ---------------------------------------------------------------- the assessment
@@ -353,25 +316,7 @@ class Assessment:
         with self._lock(session_id):
             for _attempt in range(5):
                 row = self._row(session_id)
-                state = self._state(row)
-                scored = score_response(item, response.answer, score)
-                params = response.item_params or params_used(item)
-                kept = [r for r in state.responses if r.item_id != item.id]
-                seq = next((r.seq for r in state.responses if r.item_id == item.id), len(kept) + 1)
-                record = ResponseRecord(
-                    seq=seq, item_id=item.id, item_version=response.item_version, domain=item.domain,
-                    level=item.level, type=item.type, tags=list(item.tags), course_refs=list(item.course_refs),
-                    params=ItemParams(a=params["a"], b=params["b"], c=params.get("c", 0.0),
-                                      steps=params.get("steps")),
-                    response=response.answer, partial_credit=score, category=scored.category,
-                    max_category=scored.max_category, score=scored.score, correct=scored.correct,
-                    verdict=scored.verdict, pilot=bool(response.pilot), seconds=response.seconds)
-                new = state.model_copy(update={"responses": sorted([*kept, record], key=lambda r: r.seq)})
-                if not record.pilot:
-                    est = engine.estimate_state(new)
-                    new.theta, new.se = est.as_dicts()
-                    new.cov = est.cov.tolist()
-                record.theta, record.se = dict(new.theta), dict(new.se)
+                new = with_review(self._state(row), item, response, score)
                 try:
                     if row.status == "finished":
                         self._rescore_finished(row, new)
