@@ -159,6 +159,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tr_review_machine": {"zh": "机器的建议", "en": "The machine's suggestion"},
     "tr_review_evidence": {"zh": "依据", "en": "evidence"},
     "tr_review_reasons": {"zh": "为什么要复核", "en": "Why it needs review"},
+    "tr_review_sure": {"zh": "机器把握", "en": "machine confidence"},
     "tr_unreliable": {"zh": "⚠ 结果可能不可靠", "en": "⚠ results may be unreliable"},
     "tr_aberrant_fast": {"zh": "答得太快", "en": "answers too fast"},
     "tr_aberrant_misfit": {"zh": "答题模式和能力不符（lz*）", "en": "answer pattern does not fit the ability (lz*)"},

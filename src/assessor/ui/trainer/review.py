@@ -59,7 +59,8 @@ def review_card(item: Item, response: Response, session: AssessmentSession) -> R
         mark = "✔" if got.get("matched") else "✗"
         evidence = str(got.get("evidence") or "")
         clause = f" · {bi('tr_review_evidence')}: «{plain(evidence)}»" if evidence else ""
-        lines.append(f"- {mark} {_both(point.zh, point.en)} ({float(got.get('confidence', 0)):.2f}){clause}")
+        sure = f"{bi('tr_review_sure')} {float(got.get('confidence', 0)):.2f}"
+        lines.append(f"- {mark} {_both(point.zh, point.en)} ({sure}){clause}")
     for c in grading.get("critical", []):
         lines.append(f"- ⚠ {_both(str(c.get('zh', '')), str(c.get('en', '')))} · {bi('tr_review_evidence')}: "
                      f"«{plain(str(c.get('evidence', '')))}»")
