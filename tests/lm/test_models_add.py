@@ -79,6 +79,7 @@ def test_run_gate_counts_passes_and_reasons_per_language(tiny_bank: Bank, hashin
     replies = [t.fallback if t.lang == "en" else "" for t in tasks]
     tally = run_gate(FakeGenerator(replies), gate, tasks)  # type: ignore[arg-type]
     assert tally["zh"].passed == 0 and tally["zh"].total == 4 and tally["zh"].reasons == {"empty": 4}
+    assert [s["reason"] for s in tally["zh"].samples] == ["empty"] * 4
     assert tally["en"].total == 4 and tally["en"].passed + sum(tally["en"].reasons.values()) == 4
 
 

@@ -109,6 +109,9 @@ class GateTally:
     passed: int = 0
     total: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    samples: list[dict[str, str]] = field(default_factory=list)
+    """Each generated text (cut to 200 characters) with its use and the gate's reason, for a trainer to read:
+    passing the gate says nothing about whether the facts are right."""
 
 
 def gate_prompts(bank: Bank, langs: Sequence[str] = ("zh", "en")) -> list[prompts.Task]:
@@ -138,6 +141,7 @@ def run_gate(generator: TransformersGenerator, gate: Gate, tasks: Sequence[promp
                               forbidden_keywords=task.forbidden_keywords)
         entry = tally.setdefault(task.lang, GateTally())
         entry.total += 1
+        entry.samples.append({"use": task.use, "reason": decision.reason, "text": (text or "")[:200]})
         if decision.source == "model":
             entry.passed += 1
         else:
