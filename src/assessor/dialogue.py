@@ -462,6 +462,30 @@ class Assessment:
         return view
 
     # ---- what a front end reads back
+    def review(self, session_id: str, lang: str | None = None) -> list[dict[str, Any]]:
+        """错题本: each wrong or partly right answer of a finished session, in order, with her answer, the right
+        answer and the explanation in `lang` (never for a running session: the key stays hidden until the end)."""
+        row = self._row(session_id)
+        lang = lang or row.language
+        if row.status != "finished":
+            raise InputProblem("session_not_finished")
+        out: list[dict[str, Any]] = []
+        for response in self.store.responses(session_id):
+            item = self.bank.items.get(response.item_id)
+            if item is None or response.correct or response.score >= 1.0:
+                continue
+            texts = {o.id: o.text(lang) for o in item.options}
+            if item.type == "ordering":
+                right = " → ".join(texts.get(k, k) for k in item.key)
+            elif item.type in ("single_choice", "multiple_choice", "true_false"):
+                right = join((texts.get(k, k) for k in item.key), lang, "clause")
+            else:
+                right = ""
+            out.append({"item_id": item.id, "domain": item.domain, "type": item.type, "stem": item.stem.get(lang),
+                         "your_answer": answer_text(item, response.answer, lang), "right_answer": right,
+                         "explanation": item.explanation.get(lang), "partial": response.score > 0})
+        return out
+
     def transcript(self, session_id: str, *, tail: int | None = None) -> list[Message]:
         """The session's stored messages in order (the latest `tail` only, when given)."""
         messages = self.store.messages(session_id)
