@@ -58,23 +58,32 @@ def test_below_the_floor_it_abstains(tiny_bank, hashing) -> None:
     assert set(ABSTAIN) == {"zh", "en"} and all(ABSTAIN.values())
 
 
-def _entry(ref: str, group: str = "", kind: str = "explanation", status: str = "active") -> Entry:
-    return Entry(kind, ref, "zh", f"text {ref}", ("safety_first_aid",), "安全 · 用电", status, group)
+def _entry(ref: str, group: str = "", kind: str = "explanation", status: str = "active",
+           units: tuple[str, ...] = ()) -> Entry:
+    return Entry(kind, ref, "zh", f"text {ref}", ("safety_first_aid",), "安全 · 用电", status, group, units)
 
 
-def test_exclusion_drops_the_open_item_its_same_fact_group_and_near_twins(hashing) -> None:
-    entries = [_entry("saf-0001", "gas"), _entry("saf-0002", "gas"), _entry("saf-0003"), _entry("saf-0004"),
-               _entry("saf-0005", status="pilot")]
-    base = np.eye(5, 8, dtype=np.float32)
+def test_exclusion_drops_the_open_item_its_group_twins_and_units(hashing) -> None:
+    entries = [_entry("saf-0001", "gas", units=("C-SAF-5/u1",)), _entry("saf-0002", "gas"), _entry("saf-0003"),
+               _entry("saf-0004"), _entry("saf-0005", status="pilot"), _entry("C-SAF-5/u1", kind="unit"),
+               _entry("C-SAF-5/u2", kind="unit")]
+    base = np.eye(7, 8, dtype=np.float32)
     base[3] = base[0] * 0.99 + base[3] * 0.01  # saf-0004's explanation nearly duplicates saf-0001's
     vectors = base / np.linalg.norm(base, axis=1, keepdims=True)
     index = BankIndex(entries, vectors, hashing, "h")
-    assert blocked_items(index, ["saf-0001"]) == {"saf-0001", "saf-0002", "saf-0004"}
+    assert blocked_items(index, ["saf-0001"]) == {"saf-0001", "saf-0002", "saf-0004", "C-SAF-5/u1"}
     assert blocked_items(index, []) == set()
-    hashing_query = vectors[0] + vectors[2] + vectors[4]
-    index.embedder = _Fixed(hashing_query)  # type: ignore[assignment]
-    refs = {a.ref for a in ask(index, "燃气", k=5, exclude_item_ids=["saf-0001"], floors={"zh": -1.0})}
-    assert refs == {"saf-0003"}  # never the open item, its group, its twin, nor a pilot item
+    index.embedder = _Fixed(vectors.sum(axis=0))  # type: ignore[assignment]
+    refs = {a.ref for a in ask(index, "燃气", k=10, exclude_item_ids=["saf-0001"], floors={"zh": -1.0})}
+    assert refs == {"saf-0003", "C-SAF-5/u2"}  # never the open item, its group, twin or unit, nor a pilot item
+
+
+def test_a_unit_shows_its_summary_not_its_title(tiny_bank, hashing) -> None:
+    index = BankIndex.build(tiny_bank, hashing)
+    unit = next(e for e in index.entries if e.kind == "unit" and e.lang == "zh")
+    answers = ask(index, unit.text, k=10, floors={"zh": -1.0})
+    shown = next(a for a in answers if a.ref == unit.ref)
+    assert shown.kind == "unit" and shown.source == unit.source and shown.text  # no summary: the title itself
 
 
 class _Fixed:

@@ -7,8 +7,9 @@ Contract:
 - Below the relevance floor of the question's language (`FLOORS` of the index's model, calibrated on bench/labelled/ask.jsonl's tuning
   part with bench/ask.py) `ask` abstains and returns []: the front end then shows `ABSTAIN`.
 - The source is the course unit's name ("课程 · 单元") in the worker's language, never an internal id.
-- Never returns the open item: the caller passes it in `exclude_item_ids`; items of the same `same_fact` group and
-  items whose explanation is a near-duplicate (cosine >= `twin_cosine`) of an excluded item's are dropped too.
+- Never returns the open item: the caller passes it in `exclude_item_ids`; items of the same `same_fact` group,
+  items whose explanation is a near-duplicate (cosine >= `twin_cosine`) of an excluded item's, and the course units
+  the excluded item links to (their summaries state its fact) are dropped too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assessor.retrieval.embedder import cosine
-from assessor.retrieval.index import BankIndex
+from assessor.retrieval.index import BankIndex, Entry
 
 ASK_KINDS: tuple[str, ...] = ("explanation", "statement", "keyed", "unit")
 ABSTAIN: dict[str, str] = {
@@ -65,13 +66,17 @@ def question_lang(question: str) -> str:
 
 
 def blocked_items(index: BankIndex, exclude_item_ids: Iterable[str], twin_cosine: float = 0.97) -> set[str]:
-    """The excluded items plus their `same_fact` group and items whose explanation nearly duplicates theirs."""
+    """The excluded items plus their `same_fact` group, items whose explanation nearly duplicates theirs, and the
+    course units they link to."""
     excluded = set(exclude_item_ids)
     if not excluded:
         return set()
     blocked = set(excluded)
     groups = {e.group for e in index.entries if e.ref in excluded and e.group}
     blocked |= {e.ref for e in index.entries if e.group and e.group in groups}
+    units = {u for e in index.entries if e.ref in excluded for u in e.units}  # the open item's course units
+    blocked |= {e.ref for e in index.entries if e.kind == "unit"
+                and (e.ref in units or e.ref.partition("/")[0] in units)}
     explanations = index.mask(kinds=["explanation"])
     own = explanations & np.isin(np.array([e.ref for e in index.entries], dtype=object), list(excluded))
     if own.any():
@@ -93,12 +98,20 @@ class _Prepared:
 _PREPARED: weakref.WeakKeyDictionary[BankIndex, _Prepared] = weakref.WeakKeyDictionary()
 
 
+def _unit_text(entry: Entry) -> str:
+    """A unit's summary without the "course: unit" title (the source shows that); the title when no summary."""
+    title = entry.source.replace(" · ", "：" if entry.lang == "zh" else ": ")
+    rest = entry.text[len(title):].lstrip("。. ") if entry.text.startswith(title) else entry.text
+    return rest or title
+
+
 def _prepare(index: BankIndex) -> _Prepared:
     prepared = _PREPARED.get(index)
     if prepared is None:
         active = np.array([e.status == "active" for e in index.entries], dtype=bool)
         refs, codes = np.unique(np.array([e.ref for e in index.entries], dtype=str), return_inverse=True)
-        shown = {(e.ref, e.lang): ("unit" if e.kind == "unit" else "explanation", _VERDICT.sub("", e.text), e.source)
+        shown = {(e.ref, e.lang): ("unit", _unit_text(e), e.source) if e.kind == "unit"
+                 else ("explanation", _VERDICT.sub("", e.text), e.source)
                  for e in index.entries if e.kind in ("explanation", "unit")}
         prepared = _Prepared(index.mask(kinds=ASK_KINDS) & active, codes.reshape(-1), [str(r) for r in refs], shown)
         _PREPARED[index] = prepared

@@ -30,7 +30,8 @@ class Entry:
 
     `source` names where the passage comes from in the passage's language (the course and unit, or the domain),
     never an internal id; `status` is the item's status ("active" for units and domains); `group` the item's
-    `same_fact` group ("" when none).
+    `same_fact` group ("" when none); `units` the item's course refs (so ask-the-bank can hold back the units of the
+    open item too).
     """
 
     kind: str
@@ -41,10 +42,12 @@ class Entry:
     source: str
     status: str = "active"
     group: str = ""
+    units: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["domains"] = list(self.domains)
+        data["units"] = list(self.units)
         return data
 
 
@@ -99,7 +102,8 @@ def bank_entries(bank: Bank) -> list[Entry]:
         for lang in ("zh", "en"):
             source, group = _item_source(bank, item, lang), item.same_fact or ""
             for kind, text in [("stem", item.stem.get(lang)), *_stated(item, lang)]:
-                entries.append(Entry(kind, item.id, lang, text, (item.domain,), source, item.status, group))
+                entries.append(Entry(kind, item.id, lang, text, (item.domain,), source, item.status, group,
+                                     tuple(item.course_refs)))
     for course in bank.courses.values():
         for unit in course.units:
             ref = f"{course.id}/{unit.id}"
@@ -159,7 +163,7 @@ class BankIndex:
                     meta = json.loads(str(data["meta"]))
                     vectors = data["vectors"]
                 if meta.get("bank_hash") == bank.content_hash and meta.get("model_id") == embedder.model_id:
-                    entries = [Entry(**{**e, "domains": tuple(e["domains"])}) for e in meta["entries"]]
+                    entries = [Entry(**{**e, "domains": tuple(e["domains"]), "units": tuple(e.get("units", ()))}) for e in meta["entries"]]
                     if meta.get("format") != INDEX_FORMAT:
                         raise ValueError("old index format")
                     return cls(entries, vectors, embedder, bank.content_hash, meta.get("build_seconds", 0.0), True)
