@@ -135,6 +135,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "area_ok": {"zh": "达到", "en": "Reached"},
     "area_close": {"zh": "还差一点", "en": "Not quite yet"},
     "area_unsure": {"zh": "还没测够", "en": "Not enough answers yet"},
+    "review_button": {"zh": "看看我的错题", "en": "Review my answers"},
+    "review_title": {"zh": "错题本", "en": "Answers to go over"},
+    "review_none": {"zh": "这次没有答错的题，真棒！", "en": "No wrong answers this time. Well done!"},
+    "review_yours": {"zh": "您的回答", "en": "Your answer"},
+    "review_partial": {"zh": "答对了一部分", "en": "Partly right"},
     # --- free-text feedback per point and the trainer review queue (issue 9) ---
     "point_said": {"zh": "✔ 说到了：{point}", "en": "✔ You said: {point}"},
     "point_missing": {"zh": "✗ 还没说到：{point}", "en": "✗ Missing: {point}"},

@@ -82,7 +82,7 @@ def test_whole_session_in_chinese(page: WorkerPage) -> None:
     cards = value(out[page.result_cards])
     assert cards.count('class="area-card a-') == len(tab.result.rows) >= 1
     assert any(word in cards for word in ("达到", "还差一点", "还没测够")) and "推荐课程" in cards
-    assert isinstance(out[page.radar], Figure)
+    assert isinstance(value(out[page.radar]), Figure)
     pdf = value(out[page.pdf_btn])
     assert pdf and Path(pdf).read_bytes().startswith(b"%PDF")
     assert len(page.ctx.store.responses(tab.session_id)) == answered  # every answer stored
@@ -90,6 +90,11 @@ def test_whole_session_in_chinese(page: WorkerPage) -> None:
     assert len(feedback) == answered
     screen = value(out[page.screen])
     assert screen["mode"] == "result" and screen["result"]["n_items"] >= 1
+    # 错题本: every wrong or partly right answer, with the right answer and the explanation
+    wrong = [r for r in page.ctx.store.responses(tab.session_id) if not r.correct and r.score < 1]
+    review = value(page.on_review(tab)[page.review_html])
+    assert "错题本" in review and review.count('class="qcard review-card"') == len(wrong)
+    assert not wrong or ("讲解" in review)
     # ask-the-bank on the result page
     out = page.on_ask("燃气泄漏怎么办", tab)
     assert not notice_of(page, out) and value(out[page.ask_out])

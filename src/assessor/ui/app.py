@@ -82,6 +82,7 @@ CSS = """
 .cards-title { font-size: 21px !important; margin: 14px 0 6px !important; }
 .course-card { border: 2px solid #90CAF9; border-radius: 10px; padding: 10px 12px; margin: 8px 0; background: #FAFCFF; }
 .course-title { font-size: 19px; font-weight: 700; } .course-hours { font-size: 16px; color: #455A64; }
+.review-card { margin: 10px 0; }
 .course-reason, .result-summary, .course-none { font-size: 18px; line-height: 1.5; }
 /* Gradio's own progress text never shows (every event has show_progress="hidden"); belt and braces */
 #tab-worker .progress-text, #tab-worker .eta-bar, #tab-worker .meta-text, #tab-worker .meta-text-center { display: none !important; }

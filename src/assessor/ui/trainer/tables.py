@@ -29,7 +29,7 @@ SESSION_WIDTHS = ["8%", "9%", "7%", "12%", "5%", "7%", "10%", "10%", "6%", "6%",
 MESSAGE_COLUMNS = ["#", "时间 time", "谁 who", "类型 kind", "来源 source", "原因 why", "内容 text"]
 MESSAGE_WIDTHS = ["5%", "8%", "10%", "9%", "9%", "14%", "45%"]
 ITEM_COLUMNS = ["#", "题号 item", "领域 domain", "L", "类型 type", "a", "b", "c", "回答 answer", "得分 score",
-                "θ", "SE", "秒 s", "试测 pilot"]
+                "θ", "SE", "秒 s", "备注 note"]
 ITEM_WIDTHS = ["4%", "10%", "10%", "3%", "9%", "5%", "5%", "5%", "22%", "6%", "6%", "5%", "4%", "6%"]
 STAT_COLUMNS = ["题号 item", "领域 domain", "等级 L", "类型 type", "n", "p", "r_pb", "曝光 exposure",
                 "平均秒 mean s", "misfit", "DIF zh/en", "标记 flags"]
@@ -130,8 +130,20 @@ def items_frame(responses: Sequence[Response], bank: Bank, lang: str) -> pd.Data
         body.append([r.seq, f"{r.item_id} v{r.item_version}", r.domain, r.level, r.item_type, number(p.get("a")),
                      number(p.get("b")), number(p.get("c")), answer_text(bank.items.get(r.item_id), r.answer, lang),
                      round(float(r.score), 3), number(r.theta.get(r.domain), 3), number(r.se.get(r.domain), 3),
-                     number(r.seconds, 1), bi_short("yes") if r.pilot else ""])
+                     number(r.seconds, 1), item_note(r)])
     return pd.DataFrame(body, columns=ITEM_COLUMNS)
+
+
+REVIEW_NOTES = {"needs_review": "待复核 to review", "reviewed": "已复核 reviewed"}
+
+
+def item_note(response: Response) -> str:
+    """The items table's note: a trial (pilot) item, an answer waiting for or done by a trainer's review."""
+    notes = ["试测 pilot"] if response.pilot else []
+    status = getattr(response, "review_status", "auto")
+    if status in REVIEW_NOTES:
+        notes.append(REVIEW_NOTES[status])
+    return " · ".join(notes)
 
 
 def stats_frame(stats: Sequence[dict[str, Any]]) -> pd.DataFrame:

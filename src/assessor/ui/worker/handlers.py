@@ -25,7 +25,7 @@ from assessor.ui.context import AppContext
 from assessor.ui.text import chat_messages, safe_markdown
 from assessor.ui.worker.layout import READ_ALOUD_JS, STOP_READING_JS, WorkerLayout
 from assessor.ui.worker.model import CHOICE_TYPES, Answered, Choices, Tab, WorkerScreen, lang_of
-from assessor.ui.worker.render import ask_markdown, render
+from assessor.ui.worker.render import ask_markdown, render, review_html
 
 log = logging.getLogger(__name__)
 Updates = dict[Any, Any]
@@ -86,6 +86,7 @@ class WorkerPage(WorkerLayout):
         on(self.ask_btn.click, self.on_ask, [self.ask_text, self.tab], "ask")
         on(self.ask_text.submit, self.on_ask, [self.ask_text, self.tab], "ask_enter", api_visibility="undocumented")
         on(self.retake_btn.click, self.on_retake, [self.tab], "retake")
+        on(self.review_btn.click, self.on_review, [self.tab], "review")
 
     def on_page_load(self, blocks: gr.Blocks) -> None:
         """Register the page-load event (restores language and session from the browser)."""
@@ -299,6 +300,19 @@ class WorkerPage(WorkerLayout):
         if not updates.get(self.notices["ask"]):
             updates[self.ask_text] = gr.update(value="")
             updates[self.ask_out] = gr.update(value=ask_markdown(answers, tab.lang), visible=True)
+        return updates
+
+    def on_review(self, tab: Tab) -> Updates:
+        """错题本 after the result: each wrong or partly right answer with the right answer and the explanation."""
+        entries: list[dict[str, Any]] = []
+
+        def review() -> None:
+            if tab.mode == "result" and tab.session_id is not None:
+                entries.extend(self.assessment.review(tab.session_id, tab.lang))
+
+        updates = self._guard(tab, review, at="top")
+        if tab.mode == "result":
+            updates[self.review_html] = review_html(entries, tab.lang)
         return updates
 
     def on_retake(self, tab: Tab) -> Updates:

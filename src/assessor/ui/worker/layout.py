@@ -151,6 +151,8 @@ class WorkerLayout:
             self.result_cards = gr.HTML("", elem_id="result-cards")
             self.radar = gr.Plot(label=t("radar_title", lang), elem_id="radar")
             self.pdf_btn = gr.DownloadButton(t("download_pdf", lang), elem_id="pdf-btn", elem_classes=["big-btn"])
+            self.review_btn = gr.Button(t("review_button", lang), elem_id="review-btn", elem_classes=["big-btn"])
+            self.review_html = gr.HTML("", elem_id="review")
             self.retake_btn = gr.Button(t("retake", lang), elem_id="retake-btn")
         with gr.Column(visible=False, elem_id="ask") as self.ask_box:
             with gr.Row():
@@ -178,5 +180,6 @@ class WorkerLayout:
                 *self.option_btns, self.checks, self.order_md, self.order_reset, self.open_text, self.submit_btn,
                 self.next_btn, self.dont_btn, self.read_btn, self.read_stop_btn, self.stop_btn, self.confirm_box,
                 self.confirm_md, self.confirm_no, self.confirm_yes, self.read_text, self.transcript, self.chat,
-                self.result_box, self.result_md, self.result_cards, self.radar, self.pdf_btn, self.retake_btn, self.ask_box,
+                self.result_box, self.result_md, self.result_cards, self.radar, self.pdf_btn, self.review_btn,
+                self.review_html, self.retake_btn, self.ask_box,
                 self.ask_text, self.ask_btn, self.ask_out, self.screen, self.tick]

@@ -85,6 +85,7 @@ def labels(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         c.radar: gr.update(label=t("radar_title", lang)),
         c.pdf_btn: gr.update(label=t("download_pdf", lang)),
         c.retake_btn: gr.update(value=t("retake", lang)),
+        c.review_btn: gr.update(value=t("review_button", lang)),
     }
 
 
@@ -216,7 +217,7 @@ def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
     tab = screen.tab
     shown = tab.result if tab.mode == "result" else None
     if shown is None:
-        return {c.result_md: "", c.result_cards: "", c.radar: None,
+        return {c.result_md: "", c.result_cards: "", c.review_html: "", c.radar: None,
                 c.pdf_btn: gr.update(value=None, label=t("download_pdf", tab.lang))}
     lang = shown.lang
     head = [f"## {t('result_title', lang)}", "", shown.readiness_text, "",
@@ -224,7 +225,8 @@ def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
     return {
         c.result_md: safe_markdown("\n".join(head)),
         c.result_cards: result_cards(shown),
-        c.radar: screen.radar,
+        c.review_html: "",
+        c.radar: gr.update(value=screen.radar, label=t("radar_title", lang)),
         c.pdf_btn: gr.update(value=tab.pdf_path, label=t("download_pdf", lang), visible=tab.pdf_path is not None),
     }
 
@@ -260,6 +262,24 @@ def result_cards(r: ResultView) -> str:
                      f'<div class="course-reason">{_lines(course.reason)}</div></div>')
     parts.append(f'<h3 class="cards-title">{html.escape(t("summary_title", lang))}</h3>'
                  f'<div class="result-summary">{_lines(r.summary)}</div>')
+    return "".join(parts)
+
+
+def review_html(entries: list[dict[str, Any]], lang: str) -> str:
+    """错题本: one card per wrong or partly right answer (stem, her answer, the right answer, the explanation)."""
+    parts = [f'<h3 class="cards-title" id="review-title">{html.escape(t("review_title", lang))}</h3>']
+    if not entries:
+        parts.append(f'<p class="course-none">{html.escape(t("review_none", lang))}</p>')
+    for e in entries:
+        tone = "partial" if e.get("partial") else "wrong"
+        verdict = t("review_partial", lang) if e.get("partial") else t("wrong", lang)
+        right = (f'<div class="fb-opt is-right"><span class="mark">✔</span> {html.escape(t("right_mark", lang))}：'
+                 f'{_lines(e["right_answer"])}</div>') if e.get("right_answer") else ""
+        parts.append(f'<div class="qcard review-card"><div class="verdict v-{tone}">{html.escape(verdict)}</div>'
+                     f'<div class="q-stem">{_lines(e["stem"])}</div>'
+                     f'<div class="fb-opt is-wrong"><span class="mark">✘</span> {html.escape(t("review_yours", lang))}：'
+                     f'{_lines(e["your_answer"])}</div>{right}'
+                     f'<div class="fb-lines"><p>{html.escape(t("why", lang, text=e["explanation"]))}</p></div></div>')
     return "".join(parts)
 
 
