@@ -236,11 +236,15 @@ def read_qti(data: bytes, file: str) -> list[RawItem]:
         where = f"{file}:{href}"
         if href not in members:
             raise ExchangeError(f"{file}:imsmanifest.xml", line_of(res), f"resource file '{href}' is not in the package")
-        variant = read_variant(parse_xml(members[href], where), where)
+        variant = {**read_variant(parse_xml(members[href], where), where), "where": where}
         if variant["id"] not in grouped:
             order.append(variant["id"])
         grouped.setdefault(variant["id"], {})[variant["lang"]] = variant
         meta = res.find(f"{{{CP_NS}}}metadata/{{{ASSESSOR_NS}}}item")
         if meta is not None and variant["id"] not in extras:
             extras[variant["id"]] = loads_extras(meta.text, f"{file}:imsmanifest.xml", line_of(meta))
-    return [RawItem(_pair(grouped[i], extras.get(i, {}), f"{file}:{i}"), f"{file}:items/{i}", 1) for i in order]
+    out = []
+    for i in order:
+        first = next(iter(grouped[i].values()))
+        out.append(RawItem(_pair(grouped[i], extras.get(i, {}), first["where"]), first["where"], first["line"]))
+    return out
