@@ -88,6 +88,8 @@ def test_sessions_with_answers_waiting_for_review_say_so(ctx: AppContext) -> Non
     table = page.on_sessions("teacher", *NO_FILTER)[page.sessions_table]
     [note] = list(table["提示 notes"])
     assert note.endswith(bi("tr_waiting_review", n=1))
+    items = page.on_open("teacher", turn.session_id)[page.items_table]
+    assert "待复核 to review" in list(items["备注 note"])
 
 
 def _answer(item: str, lang: str, correct: bool, theta: float, sid: str) -> Any:
