@@ -1,4 +1,5 @@
-"""The trainer pages: login, sessions with transcripts, cohort statistics, exports and the question bank.
+"""The trainer pages: login, sessions with transcripts, the review queue, cohort statistics, exports, the question
+bank, certificates and workers' data.
 
     auth.py      login lock, account lookup, the centre scope passed to every step
     tables.py    the tables as data frames, the filter panel as a SessionFilter
@@ -6,6 +7,10 @@
     preview.py   one bank item with its key, rubric and parameters
     exports.py   CSV, PDF and xAPI files for every session of a filter
     waiting.py   waiting (briefly) for a model that is still loading
+    review.py    the review queue: waiting free-text answers, the machine's suggestion, the trainer's ticks
+    findings.py  what the engine concluded: areas (or not measured enough), the unreliable-results flag
+    rights.py    certificates (issue, revoke) and a worker's data (export, delete after confirming)
+    language.py  labels in the language the page's switch chose
     layout.py    the components and each event's outputs
     page.py      the handlers (`{component: update}`) and their wiring
 """
