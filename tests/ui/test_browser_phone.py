@@ -21,8 +21,8 @@ from tests.ui.conftest import SCREENSHOTS, BrowserQuiz
 
 pytestmark = pytest.mark.slow
 
-WORDS = {"zh": {"start": "开始", "confirm": "还有约", "result": "您的测试结果", "notice": "工作类别"},
-         "en": {"start": "Start", "confirm": "About", "result": "Your results", "notice": "kind of work"}}
+WORDS = {"zh": {"start": "开始", "confirm": "还有约", "result": "您的测试结果", "notice": "工作类别", "review": "错题本"},
+         "en": {"start": "Start", "confirm": "About", "result": "Your results", "notice": "kind of work", "review": "Answers to go over"}}
 SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
 
 
@@ -108,6 +108,11 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
         page.locator("#result-cards").scroll_into_view_if_needed()
         _shot(page, f"{tag}-8-result-cards")
         page.screenshot(path=str(SCREENSHOTS / f"{tag}-9-result-full.png"), full_page=True)
+        page.click("#review-btn")  # 错题本 / Review my answers
+        page.wait_for_selector("#review-title", timeout=30_000)
+        page.locator("#review-title").scroll_into_view_if_needed()
+        _shot(page, f"{tag}-10-review")
+        assert page.locator("#review-title").inner_text() == words["review"]
     finally:
         page.close()
 
