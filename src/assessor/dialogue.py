@@ -222,7 +222,7 @@ class Assessment:
             partial = None
             held = False  # the scorer abstained: stored for a trainer's review, not counted by the engine
             if item.type == "open_scenario":
-                result = self.models.grader().grade(item, clean)
+                result = self.models.grader().grade(item, clean, expected_lang=lang)
                 grading = result.to_json()
                 partial = float(result.score)
                 held = bool(getattr(result, "needs_review", False))

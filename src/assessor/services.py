@@ -42,7 +42,7 @@ class Grade(Protocol):
 class FreeTextGrader(Protocol):
     """Scores a free-text answer against the item's rubric (never a language model)."""
 
-    def grade(self, item: Item, answer: str) -> Grade: ...
+    def grade(self, item: Item, answer: str, expected_lang: str | None = None) -> Grade: ...
 
 
 class LanguageService(Protocol):
