@@ -388,7 +388,7 @@ class Assessment:
         out = [a.to_json() for a in answers]
         if session_id:
             self._say(session_id, question, kind="ask", source="worker", speaker="worker")
-            shown = "\n\n".join(f"{a['text']} ({t('ask_source', lang, source=a['ref'])})" for a in out) or t("ask_none", lang)
+            shown = "\n\n".join(f"{a['text']} ({t('ask_source', lang, source=a['source'])})" for a in out) or t("ask_none", lang)
             self._say(session_id, shown, kind="ask_answer", source="bank", reason="retrieved from the bank")
         return out
 

@@ -57,7 +57,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "next_question": {"zh": "下一题", "en": "Next question"},
     "ask_bank": {"zh": "有问题想问？（例如：84消毒液怎么稀释？）", "en": "Have a question? (e.g. How do I dilute 84 bleach?)"},
     "ask_button": {"zh": "问一问", "en": "Ask"},
-    "ask_none": {"zh": "题库里没有找到相关内容，可以问问培训老师。", "en": "Nothing in the question bank matches; please ask your trainer."},
+    "ask_none": {"zh": "题库里没有这方面的内容，可以问培训老师。", "en": "The question bank has nothing on this; please ask your trainer."},
     "ask_source": {"zh": "来源：{source}", "en": "Source: {source}"},
     "ask_during_question": {"zh": "请先回答当前的题目，答完后再提问。", "en": "Please answer the current question first, then ask."},
     # --- input problems ---
