@@ -29,7 +29,7 @@ CJK_FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQu
 
 FONT_PACKAGE = "paperang_p2_fonts_cjk"  # PyPI: paperang-p2-fonts-cjk (wqy-microhei.ttc)
 DEBIAN_FONTS = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),)
-LABEL_WIDTH = {"zh": 5, "en": 14}  # characters per line of a radar label before it wraps
+LABEL_WIDTH = {"zh": 5, "en": 12}  # characters per line of a radar label before it wraps
 
 
 def _register_packaged_font() -> None:
@@ -63,8 +63,15 @@ def wrap_label(label: str) -> str:
     cjk = any(ord(ch) > 0x2E7F for ch in label)
     if cjk:
         width = LABEL_WIDTH["zh"]
-        return "\n".join(label[i:i + width] for i in range(0, len(label), width))
-    return "\n".join(textwrap.wrap(label, LABEL_WIDTH["en"])) or label
+        lines: list[str] = []
+        for i in range(0, len(label), width):
+            chunk = label[i:i + width]
+            while lines and chunk and chunk[0] in "、，,。；：)）":  # no line starts with punctuation
+                lines[-1], chunk = lines[-1] + chunk[0], chunk[1:]
+            if chunk:
+                lines.append(chunk)
+        return "\n".join(lines)
+    return "\n".join(textwrap.wrap(label, LABEL_WIDTH["en"], break_long_words=False)) or label
 
 
 def radar_chart(labels: Sequence[str], values: Sequence[float], *, errors: Sequence[float] | None = None,
@@ -84,15 +91,15 @@ def radar_chart(labels: Sequence[str], values: Sequence[float], *, errors: Seque
     use_fallback = font is None and fallback_labels is not None and any(ord(ch) > 0x2E7F for ch in "".join(labels))
     if use_fallback and fallback_labels is not None:
         shown = list(fallback_labels)
-    rc: dict[str, Any] = {"font.size": 15}
+    rc: dict[str, Any] = {"font.size": 14}
     if font is not None:
         rc["font.family"] = [font, "DejaVu Sans"]
     low, high = -3.0, 3.0
     n = max(len(values), 1)
     angles = [2 * math.pi * i / n for i in range(n)]
     with plt.rc_context(rc):  # type: ignore[arg-type]
-        fig = Figure(figsize=(6.4, 6.4), dpi=100)
-        ax: Any = fig.add_subplot(projection="polar")
+        fig = Figure(figsize=(5.2, 5.2), dpi=100)  # ≥ 12 px labels when a phone shows it ~330 px wide
+        ax: Any = fig.add_axes((0.22, 0.16, 0.56, 0.62), projection="polar")  # room for wrapped labels
         ax.set_theta_offset(math.pi / 2)
         ax.set_theta_direction(-1)
         ax.set_ylim(low, high)
@@ -109,12 +116,11 @@ def radar_chart(labels: Sequence[str], values: Sequence[float], *, errors: Seque
             ax.plot(ring, [cut] * len(ring), linestyle="--", color="#E65100", linewidth=1.5,
                     label=cut_label or None)
             if cut_label:
-                ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1), frameon=False)
+                fig.legend(loc="lower left", frameon=False)
         ax.set_xticks(angles)
         ax.set_xticklabels([wrap_label(label) for label in shown])
-        ax.tick_params(axis="x", pad=24)
+        ax.tick_params(axis="x", pad=18)
         ax.set_yticklabels([])
         if title:
             ax.set_title(title, pad=24)
-        fig.tight_layout()
     return fig

@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from assessor.i18n import t
+from assessor.i18n import SEPARATORS, t
 from assessor.ui.text import plain, safe_markdown
 from assessor.ui.worker.layout import WorkerLayout, notice_html
 from assessor.ui.worker.model import CHOICE_TYPES, Answered, Tab, WorkerScreen, screen_summary
@@ -191,7 +191,7 @@ def feedback_card(a: Answered, lang: str) -> str:
                          f'{i}. {html.escape(text)}{tag}</li>')
         parts.append("</ol>")
     elif q.type == "open_scenario" and a.chosen:
-        parts.append(f'<div class="your-text"><b>{html.escape(t("your_answer", lang))}：</b>'
+        parts.append(f'<div class="your-text"><b>{html.escape(t("your_answer", lang) + SEPARATORS["label"][lang])}</b>'
                      f'{_lines(a.chosen[0])}</div>')
     body = list(rest) + ([fb.personal] if fb.personal else [])
     parts.append('<div class="fb-lines">' + "".join(f"<p>{_lines(line)}</p>" for line in body) + "</div></div>")
@@ -273,11 +273,11 @@ def review_html(entries: list[dict[str, Any]], lang: str) -> str:
     for e in entries:
         tone = "partial" if e.get("partial") else "wrong"
         verdict = t("review_partial", lang) if e.get("partial") else t("wrong", lang)
-        right = (f'<div class="fb-opt is-right"><span class="mark">✔</span> {html.escape(t("right_mark", lang))}：'
+        right = (f'<div class="fb-opt is-right"><span class="mark">✔</span> {html.escape(t("right_mark", lang) + SEPARATORS["label"][lang])}'
                  f'{_lines(e["right_answer"])}</div>') if e.get("right_answer") else ""
         parts.append(f'<div class="qcard review-card"><div class="verdict v-{tone}">{html.escape(verdict)}</div>'
                      f'<div class="q-stem">{_lines(e["stem"])}</div>'
-                     f'<div class="fb-opt is-wrong"><span class="mark">✘</span> {html.escape(t("review_yours", lang))}：'
+                     f'<div class="fb-opt is-wrong"><span class="mark">✘</span> {html.escape(t("review_yours", lang) + SEPARATORS["label"][lang])}'
                      f'{_lines(e["your_answer"])}</div>{right}'
                      f'<div class="fb-lines"><p>{html.escape(t("why", lang, text=e["explanation"]))}</p></div></div>')
     return "".join(parts)
@@ -288,6 +288,6 @@ def ask_markdown(answers: list[dict[str, Any]], lang: str) -> str:
     if not answers:
         return t("ask_none", lang)
     lines = [f"**{t('ask_answers', lang)}**"]
-    lines += [f"- {safe_markdown(a.get('text', ''))} ({safe_markdown(t('ask_source', lang, source=a.get('ref', '')))})"
+    lines += [f"- {safe_markdown(a.get('text', ''))} ({safe_markdown(t('ask_source', lang, source=a.get('source', '')))})"
               for a in answers]
     return "\n".join(lines)
