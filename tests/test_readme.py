@@ -23,7 +23,7 @@ RUN_IN_FULL = ("bank validate", "bank stats", "calibrate", "index build", "place
                "trainer add")
 HELP_ONLY = ("serve", "quiz", "bank lint", "grader train", "grader tune", "grader export-reviews", "listen",
              "centre cert", "backup", "restore", "centre init", "centre trust", "sync export", "sync import",
-             "certificate", "verify", "certificate revoke", "purge", "worker export", "worker delete")
+             "certificate", "verify", "certificate revoke", "purge", "worker export", "worker delete", "bank export", "bank import", "models add")
 SLOW = ("simulate",)
 
 
