@@ -128,3 +128,24 @@ def test_ticked_areas_get_more_items(small_bank):
     plain = simulate(small_bank, "housekeeper", 4, n_examinees=30, seed=1, baseline=False)
     ticked = simulate(small_bank, "housekeeper", 4, n_examinees=30, seed=1, baseline=False, focus_domains=["ethics_law"])
     assert ticked["mean_items_by_domain"]["ethics_law"] >= plain["mean_items_by_domain"]["ethics_law"] + 1.0
+
+
+def test_disputed_area_needs_more_own_answers(small_bank, monkeypatch):
+    """Shared strength says reached (P ≥ 0.85) but the area's own answers say P_own < 0.7: one more own answer,
+    up to k + dispute_extra_items; an agreeing area keeps its k."""
+    from assessor.cat import rules
+
+    state = engine.start_session(small_bank, "housekeeper", 4, seed=1, config=engine.EngineConfig(pilot_rate=0))
+    state, _ = _play(small_bank, state, 1.5, np.random.default_rng(3), n=14)
+    counts, k = state.counts(), rules.k_needed(state)
+    d = next(x for x in state.domains if k[x] <= counts[x] < k[x] + state.config.dispute_extra_items)
+    state.theta[d], state.se[d] = state.cut_score + 2.0, 0.5
+    monkeypatch.setattr(rules, "p_own", lambda s: {x: (0.6 if x == d else 0.99) for x in s.domains})
+    assert d in rules.disputed(state)
+    assert rules.limits(state)[0][d] == counts[d] + 1
+    monkeypatch.setattr(rules, "p_own", lambda s: dict.fromkeys(s.domains, 0.9))
+    assert d not in rules.disputed(state)
+    assert rules.limits(state)[0][d] == max(state.config.min_per_domain, k[d])
+    state.config.dispute_extra_items = 0
+    monkeypatch.setattr(rules, "p_own", lambda s: {x: (0.6 if x == d else 0.99) for x in s.domains})
+    assert rules.limits(state)[0][d] == max(state.config.min_per_domain, k[d])

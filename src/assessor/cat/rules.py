@@ -3,7 +3,11 @@ and the session are done (stop.py has the pure rules), and the expected remainin
 
 An area needs k own answers (the blueprint's `own_evidence_k`; `focus_extra_items` more when the worker
 ticked it), one more than it has while its own answers contradict a "reached" estimate
-(claims.own_contradicts, from estimate.own_posteriors centred on the cut), at most its room.
+(claims.own_contradicts, from estimate.own_posteriors centred on the cut), at most its room; and one
+more than it has, up to k + `dispute_extra_items`, while it is *disputed*: the shared-strength estimate
+says reached with P ≥ `dispute_p_joint` but its own answers alone are less sure, P_own < `dispute_p_own`
+(a worker strong elsewhere with one weak area: 2 of 3 lucky answers must not let the other areas speak
+for it).
 """
 
 from __future__ import annotations
@@ -38,10 +42,24 @@ def contradicted(state: SessionState) -> set[str]:
     }
 
 
+def disputed(state: SessionState) -> set[str]:
+    """Areas with at least k own answers whose shared-strength P(reached) ≥ `dispute_p_joint` while their own
+    answers alone give P_own < `dispute_p_own` (the two estimates disagree about a 'reached' claim)."""
+    cfg = state.config
+    counts, own, k = state.counts(), p_own(state), k_needed(state)
+    return {
+        d for d in state.domains
+        if counts[d] >= k[d]
+        and claims.p_reached(state.theta[d], state.se[d], state.cut_score) >= cfg.dispute_p_joint
+        and own[d] < cfg.dispute_p_own
+    }
+
+
 def limits(state: SessionState) -> tuple[dict[str, int], dict[str, int]]:
     """Minimum and maximum own answers per area: the minimum is k (the config's minimum if larger), and one
-    more than now for an area whose own answers contradict its estimate; the maximum is
-    ⌈factor · share · max_items⌉, at least k + 3."""
+    more than now for an area whose own answers contradict its estimate, and for a disputed area (`disputed`)
+    one more than now up to k + `dispute_extra_items`; the maximum is ⌈factor · share · max_items⌉, at
+    least k + 3."""
     cfg = state.config
     k = k_needed(state)
     maxs = stop.per_domain_limits(state.shares, cfg.max_items, cfg.min_per_domain, cfg.max_per_domain_factor)
@@ -50,6 +68,9 @@ def limits(state: SessionState) -> tuple[dict[str, int], dict[str, int]]:
     counts = state.counts()
     for d in contradicted(state):
         mins[d] = min(max(mins[d], counts[d] + 1), maxs[d])
+    if cfg.dispute_extra_items > 0:
+        for d in disputed(state):
+            mins[d] = max(mins[d], min(counts[d] + 1, k[d] + cfg.dispute_extra_items, maxs[d]))
     return mins, maxs
 
 

@@ -30,7 +30,10 @@ class EngineConfig(BaseModel):
     Defaults were tuned with bench/simulate_roles.py on the shipped bank (role blueprints at levels 5, 4, 3):
     domain choice on the joint posterior (`domain_selector="posterior"`), randomesque 3 under the exposure
     cap 0.25, at most 2 × share × max_items items per domain, the area rule of stop.py (k own answers from
-    the blueprint, `p_area`, `p_overall`, `accuracy_target`), 30 items at most.
+    the blueprint, `p_area`, `p_overall`, `accuracy_target`), 30 items at most. A *disputed* area (shared
+    strength P(reached) ≥ `dispute_p_joint`, own answers P_own < `dispute_p_own`) needs one more own answer,
+    up to k + `dispute_extra_items` (rules.disputed; 0 turns it off). Saved states without these fields get
+    the defaults.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -69,6 +72,9 @@ class EngineConfig(BaseModel):
     focus_share_factor: float = 1.5
     focus_extra_items: int = 2
     close_call_min_items: int = 12
+    dispute_p_joint: float = 0.85
+    dispute_p_own: float = 0.7
+    dispute_extra_items: int = 2
 
 
 class ItemParams(BaseModel):
