@@ -204,3 +204,17 @@ def test_a_failing_model_is_logged_with_its_traceback_and_the_worker_sees_author
     assert any("feedback backend down" in e for e in errors) and any("summary backend down" in e for e in errors)
     reasons = [m.reason for m in assessment.store.messages(turn.session_id) if m.kind == "feedback"]
     assert reasons and all("RuntimeError" in r and "backend down" in r for r in reasons)
+
+
+def test_i_dont_understand_shows_the_authored_plain_words_and_the_glossary_in_one_language(
+        tiny_bank: Bank, db_url: str) -> None:
+    """看不懂 shows the item's reviewed plain rephrasing and explains the glossary's words; no English on a
+    Chinese screen (and no Chinese on an English one)."""
+    assessment = _assessment(tiny_bank, db_url)
+    item = tiny_bank.items["saf-0001"]
+    zh = assessment._authored_plain(item, "zh")
+    assert item.plain is not None and item.plain.zh in zh
+    assert "管道上控制燃气开和关的开关" in zh  # the glossary explains 阀门, named in an option
+    assert "gas" not in zh.lower()
+    en = assessment._authored_plain(item, "en")
+    assert item.plain.en in en and "valve" in en.lower() and not any("\u4e00" <= ch <= "\u9fff" for ch in en)

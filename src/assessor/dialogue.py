@@ -366,12 +366,18 @@ class Assessment:
         self._say(session_id, shown, kind="rephrase", source=source, reason=reason, item_id=item.id)
         return shown
 
-    @staticmethod
-    def _authored_plain(item: Item, lang: str) -> str:
-        """The authored fallback for "I don't understand": the stem in the other language as a gloss, and the
-        instruction for this type, in short lines (no hint at the answer)."""
-        other = "en" if lang == "zh" else "zh"
-        return f"{item.stem.get(lang)}\n({item.stem.get(other)})\n{t(f'type_{item.type}', lang)}"
+    def _authored_plain(self, item: Item, lang: str) -> str:
+        """The authored fallback for "I don't understand", in the worker's language only: the item's reviewed
+        plain rephrasing (the stem where an item has none), the glossary's everyday explanation of each technical
+        word in the stem and options, and the instruction for this type. Never a hint at the answer."""
+        from assessor.bank.glossary import terms_in
+
+        lines = [item.plain.get(lang) if item.plain is not None else item.stem.get(lang)]
+        texts = [item.stem.get(lang), *(o.get(lang) for o in item.options)]
+        for term in terms_in(texts, lang, self.bank.glossary.values())[:4]:
+            lines.append(t("glossary_line", lang, term=term.term.get(lang), plain=term.plain.get(lang)))
+        lines.append(t(f"type_{item.type}", lang))
+        return "\n".join(lines)
 
     def ask(self, session_id: str | None, question: str, lang: str = "zh") -> list[dict[str, Any]]:
         """Ask-the-bank: explanations and course units that match, never the open item's own answer."""

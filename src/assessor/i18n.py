@@ -45,6 +45,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "stop_quiz": {"zh": "结束并看结果", "en": "Finish and see results"},
     "rephrased": {"zh": "换个说法：{text}", "en": "In other words: {text}"},
     "rephrase_none": {"zh": "换个说法：{text}", "en": "Put simply: {text}"},
+    "glossary_line": {"zh": "“{term}”是指：{plain}", "en": "\"{term}\" means: {plain}"},
     "correct": {"zh": "✅ 答对了！", "en": "✅ Correct!"},
     "partly": {"zh": "🟡 答对了一部分。", "en": "🟡 Partly right."},
     "wrong": {"zh": "❌ 这次没答对。", "en": "❌ Not this time."},
