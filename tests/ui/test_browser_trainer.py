@@ -18,11 +18,8 @@ from assessor.ui.context import AppContext
 from tests.helpers import right_response
 from tests.test_dialogue_review import FakeGrader
 from tests.ui.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SCREENSHOTS,
     BrowserQuiz,
-    chromium_available,
     fast_models,
     launched,
     make_context,
@@ -111,12 +108,10 @@ def test_trainer_logs_in_and_opens_the_transcript(browser_quiz: BrowserQuiz) -> 
     assert (SCREENSHOTS / "trainer_transcript.png").stat().st_size > 10_000
 
 
-def test_trainer_confirms_an_answer_from_the_review_queue(tmp_path: Any) -> None:
+def test_trainer_confirms_an_answer_from_the_review_queue(browser_quiz: BrowserQuiz, tmp_path: Any) -> None:
     """1366×768: the queue tab lists the held answer with its pre-set checkboxes; one untick and one click on
-    confirm store the decision; `artifacts/screenshots/trainer_review.png` shows the card before the click."""
-    if not chromium_available():
-        pytest.skip("needs Debian's chromium (/usr/bin/chromium) and the playwright package")
-    from playwright.sync_api import sync_playwright
+    confirm store the decision; `artifacts/screenshots/trainer_review.png` shows the card before the click.
+    Uses the session's chromium (one playwright per thread) against an app of its own."""
 
     models = fast_models(make_context(tmp_path / "probe").bank)
     models._grader = FakeGrader(unsure=True)
@@ -127,9 +122,8 @@ def test_trainer_confirms_an_answer_from_the_review_queue(tmp_path: Any) -> None
     ctx.store.add_trainer("browser-trainer", PASSWORD)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     requests: list[str] = []
-    with launched(ctx, with_trainer=True) as (_blocks, url), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    with launched(ctx, with_trainer=True) as (_blocks, url):
+        page = browser_quiz.browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         page.on("request", lambda request: requests.append(request.url))
         try:
             page.goto(url, wait_until="load")
@@ -163,7 +157,6 @@ def test_trainer_confirms_an_answer_from_the_review_queue(tmp_path: Any) -> None
             assert "确认评分" not in confirm.inner_text()
         finally:
             page.close()
-            browser.close()
     decided = ctx.store.reviews(response.id)
     assert len(decided) == 1 and decided[0].trainer == "browser-trainer"
     assert [p["said"] for p in decided[0].points] == [0 < i < n_points - 1 for i in range(n_points)]
