@@ -216,3 +216,18 @@ def test_i_dont_understand_shows_the_authored_plain_words_and_the_glossary_in_on
     assert "gas" not in zh.lower()
     en = assessment._authored_plain(item, "en")
     assert item.plain.en in en and "valve" in en.lower() and not any("\u4e00" <= ch <= "\u9fff" for ch in en)
+
+
+def test_progress_uses_the_engines_expected_length_and_ticked_areas_are_focus(tiny_bank: Bank, db_url: str) -> None:
+    """The question's "共约 N 题" is the engine's expected length (posterior and stop rule), never more than the
+    cap; areas the worker ticked at intake reach the engine as focus areas (they get more own answers)."""
+    from assessor.cat import engine
+
+    assessment = _assessment(tiny_bank, db_url)
+    turn = assessment.start("W10", role="housekeeper", level=5, lang="zh", seed=3,
+                            placement_domains=["safety_first_aid"])
+    assert turn.question is not None
+    state = assessment._state(assessment._row(turn.session_id))
+    assert turn.question.expected == min(state.config.max_items, 1 + engine.expected_remaining(tiny_bank, state))
+    assert turn.question.expected <= state.config.max_items
+    assert state.focus == ["safety_first_aid"]

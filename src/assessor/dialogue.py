@@ -137,7 +137,8 @@ class Assessment:
         counts, n_sessions = self.store.item_exposure(role)
         state = engine.start_session(self.bank, role, level, config=self.config, prior_shift=shift,
                                      seen_item_ids=seen, seed=seed if seed is not None else int(self.clock() * 1000) % 2**31,
-                                     exposure_rates=exposure_rates(counts, n_sessions))
+                                     exposure_rates=exposure_rates(counts, n_sessions),
+                                     focus_domains=[d for d in placement_domains if d in shift])
         settings = {"engine": self.config.model_dump(mode="json"), "years": years,
                     "placement_domains": list(placement_domains), "prior_shift": shift}
         row = self.store.create_session(worker, role=role, target_level=level, bank_version=self.bank.version,
@@ -146,9 +147,9 @@ class Assessment:
         self._say(row.id, t("greeting", lang), kind="greeting", source="bank")
         if description:
             self._say(row.id, description, kind="description", source="worker", speaker="worker")
-        self._say(row.id, t("started", lang, expected=self.config.max_items, code=row.resume_code), kind="info")
-        return self._advance(row, state, lang, notice=t("started", lang, expected=self.config.max_items,
-                                                         code=row.resume_code))
+        expected = min(self.config.max_items, max(1, engine.expected_remaining(self.bank, state)))
+        self._say(row.id, t("started", lang, expected=expected, code=row.resume_code), kind="info")
+        return self._advance(row, state, lang, notice=t("started", lang, expected=expected, code=row.resume_code))
 
     def resume(self, code: str, lang: str | None = None) -> Turn:
         """Continue a session by its resume code: the same pending question, or the result if it finished."""
@@ -174,8 +175,9 @@ class Assessment:
     def _question_view(self, row: AssessmentSession, state: SessionState, item: Item, lang: str) -> QuestionView:
         counts = state.counts()
         covered = sum(1 for d in state.domains if counts.get(d, 0) > 0)
-        expected = max(state.config.max_items, state.n_items + 1)
         number = state.n_items + 1
+        # the engine's expected length from the posterior and the stop rule, not the item cap: progress tells the truth
+        expected = min(state.config.max_items, number + engine.expected_remaining(self.bank, state))
         options = [(o.id, o.text(lang)) for o in item.options]
         return QuestionView(
             session_id=row.id, resume_code=row.resume_code, item_id=item.id, type=item.type, lang=lang,
