@@ -231,3 +231,27 @@ def test_progress_uses_the_engines_expected_length_and_ticked_areas_are_focus(ti
     assert turn.question.expected == min(state.config.max_items, 1 + engine.expected_remaining(tiny_bank, state))
     assert turn.question.expected <= state.config.max_items
     assert state.focus == ["safety_first_aid"]
+
+
+def test_an_area_answered_wrong_twice_is_never_shown_reached_or_very_sure(tiny_bank: Bank, db_url: str) -> None:
+    """The 0-of-2 case: a worker who ends early after two wrong answers in an area sees 还没测够 for it (no band,
+    no confidence word), the reason in the summary, and no "reached … very sure" anywhere for it."""
+    assessment = _assessment(tiny_bank, db_url)
+    turn = assessment.start("W11", role="housekeeper", level=5, lang="zh", seed=5)
+    wrong_in: dict[str, int] = {}
+    while turn.question is not None and sum(wrong_in.values()) < 2:
+        item = tiny_bank.items[turn.question.item_id]
+        if item.type in ("single_choice", "true_false"):
+            wrong = next(o for o in item.option_ids if o not in item.key)
+            wrong_in[item.domain] = wrong_in.get(item.domain, 0) + 1
+            turn = assessment.answer(turn.session_id, item.id, wrong)
+        else:
+            turn = assessment.answer(turn.session_id, item.id, _right(tiny_bank, item.id))
+    result = assessment.stop(turn.session_id).result if turn.question is not None else turn.result
+    assert result is not None
+    for row in result.rows:
+        if row.n_items < 3:
+            assert not row.measured_enough and row.sure_text == "" and "还没测够" in row.band_text
+        assert not ("很有把握" in row.sure_text and row.band != "below" and wrong_in.get(row.domain, 0) >= row.n_items > 0)
+    assert "各方面都不错" not in result.summary
+    assert result.stop_text  # why it ended is said

@@ -95,6 +95,7 @@ class DomainRow:
     band_text: str
     sure_text: str
     level_shown: int | None
+    measured_enough: bool = True  # False: 还没测够 / not measured enough (no band, no confidence word)
 
 
 @dataclass
@@ -128,6 +129,7 @@ class ResultView:
     summary: str
     summary_source: str
     n_items: int
+    stop_text: str = ""  # why the check ended (已经能判断您的水平了 …), from the engine's stop code
     pending_reviews: int = 0  # free-text answers waiting for a trainer: the result may still change
 
     @property

@@ -220,8 +220,10 @@ def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         return {c.result_md: "", c.result_cards: "", c.review_html: "", c.radar: None,
                 c.pdf_btn: gr.update(value=None, label=t("download_pdf", tab.lang))}
     lang = shown.lang
-    head = [f"## {t('result_title', lang)}", "", shown.readiness_text, "",
-            f"**{t('keep_code', lang, code=shown.resume_code)}**"]
+    head = [f"## {t('result_title', lang)}", "", shown.readiness_text, ""]
+    if shown.stop_text:
+        head += [shown.stop_text, ""]
+    head.append(f"**{t('keep_code', lang, code=shown.resume_code)}**")
     return {
         c.result_md: safe_markdown("\n".join(head)),
         c.result_cards: result_cards(shown),
@@ -233,8 +235,7 @@ def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
 
 def area_word(row: DomainRow, lang: str) -> tuple[str, str]:
     """(css tone, plain word) for a skill area: 达到 / 还差一点 / 还没测够 (too little own evidence, or not sure)."""
-    unsure = not getattr(row, "measured_enough", True) or row.sure_text == t("sure_low", lang)
-    if unsure:
+    if not row.measured_enough:
         return "unsure", t("area_unsure", lang)
     if row.band == "below":
         return "close", t("area_close", lang)
@@ -248,10 +249,10 @@ def result_cards(r: ResultView) -> str:
     parts = ['<div class="area-cards">']
     for row in r.rows:
         tone, word = area_word(row, lang)
+        details = " · ".join(part for part in (row.band_text, row.sure_text, f"{t('col_items', lang)} {row.n_items}") if part)
         parts.append(f'<div class="area-card a-{tone}"><div class="area-name">{html.escape(row.name)}</div>'
                      f'<div class="area-word">{html.escape(word)}</div>'
-                     f'<div class="area-more">{html.escape(row.band_text)} · {html.escape(row.sure_text)} · '
-                     f'{html.escape(t("col_items", lang))} {row.n_items}</div></div>')
+                     f'<div class="area-more">{html.escape(details)}</div></div>')
     parts.append(f'</div><h3 class="cards-title">{html.escape(t("courses_title", lang))}</h3>')
     if not r.courses:
         parts.append(f'<p class="course-none">{html.escape(t("courses_none", lang))}</p>')
