@@ -56,10 +56,13 @@ def test_a_bank_whose_key_is_always_the_longest_fails(tiny_bank_dir: Path) -> No
     assert "FAIL" in result.output
 
 
-def test_keys_that_do_not_stand_out_pass_the_length_checks(tiny_bank_dir: Path) -> None:
+def test_short_keys_pass_the_longest_check_and_fail_the_shortest(tiny_bank_dir: Path) -> None:
     path = tiny_bank_dir / SAF
     path.write_text(path.read_text(encoding="utf-8") + "".join(_single(100 + n, key_long=False) for n in range(8)),
                     encoding="utf-8")
     report = lint_bank(load_bank(tiny_bank_dir))
     assert report.figures["en"]["key_among_two_longest"] < 0.6  # type: ignore[index]
     assert not any("two longest" in f for f in report.failures)
+    # over-correcting is a cue too: these keys are always among the two shortest
+    assert report.figures["en"]["key_among_two_shortest"] == 1.0  # type: ignore[index]
+    assert any("two shortest" in f for f in report.failures)

@@ -7,7 +7,8 @@ guesser uses and compares them with thresholds (`LintThresholds`):
   share of keyed options that hold one vs share of wrong options that hold one; the gap must stay within
   `cue_gap` (0.05) in each language;
 - **length**: in single choice, share of items whose key is among the two longest options (chance 0.5 with four
-  options) ≤ `key_two_longest` (0.60) in each language;
+  options) ≤ `key_two_longest` (0.60) in each language, and the same bound for the two shortest (a bank that
+  over-corrects teaches "pick the short one");
 - **multiple-choice key counts**: no single number of keyed options over `mc_key_count` (0.50) of the items;
 - **guessers**: drop options with a cue word, pick the longest of the rest (single choice) ≤ `guess_sc` (0.30);
   answer "false" to a true/false statement with a cue word, "true" otherwise ≤ `guess_tf` (0.55).
@@ -78,11 +79,11 @@ def _cue_shares(items: list[Item], lang: str) -> tuple[float, float]:
     return _share(keyed_cue, keyed), _share(wrong_cue, wrong)
 
 
-def _key_two_longest(items: list[Item], lang: str) -> float:
+def _key_two_longest(items: list[Item], lang: str, *, shortest: bool = False) -> float:
     singles = [i for i in items if i.type == "single_choice" and len(i.options) >= 3]
     hits = 0
     for item in singles:
-        ranked = sorted(item.options, key=lambda o: len(o.get(lang)), reverse=True)
+        ranked = sorted(item.options, key=lambda o: len(o.get(lang)), reverse=not shortest)
         hits += item.key[0] in {o.id for o in ranked[:2]}
     return _share(hits, len(singles))
 
@@ -111,12 +112,14 @@ def lint_bank(bank: Bank, thresholds: LintThresholds | None = None) -> LintRepor
     for lang in ("zh", "en"):
         key_cue, wrong_cue = _cue_shares(items, lang)
         two_longest = _key_two_longest(items, lang)
+        two_shortest = _key_two_longest(items, lang, shortest=True)
         guess_sc = _longest_no_cue_guess(items, lang)
         guess_tf = _true_false_guess(items, lang)
         report.figures[lang] = {
             "cue_share_keys": round(key_cue, 3),
             "cue_share_wrong_options": round(wrong_cue, 3),
             "key_among_two_longest": round(two_longest, 3),
+            "key_among_two_shortest": round(two_shortest, 3),
             "guess_longest_no_cue_single_choice": round(guess_sc, 3),
             "guess_cue_false_true_false": round(guess_tf, 3),
         }
@@ -127,6 +130,10 @@ def lint_bank(bank: Bank, thresholds: LintThresholds | None = None) -> LintRepor
         if two_longest > limits.key_two_longest:
             report.failures.append(
                 f"{lang}: the key is among the two longest options in {two_longest:.0%} of single-choice items "
+                f"(limit {limits.key_two_longest:.0%})")
+        if two_shortest > limits.key_two_longest:
+            report.failures.append(
+                f"{lang}: the key is among the two shortest options in {two_shortest:.0%} of single-choice items "
                 f"(limit {limits.key_two_longest:.0%})")
         if guess_sc > limits.guess_sc:
             report.failures.append(
