@@ -64,5 +64,5 @@ def test_short_keys_pass_the_longest_check_and_fail_the_shortest(tiny_bank_dir: 
     assert report.figures["en"]["key_among_two_longest"] < 0.6  # type: ignore[index]
     assert not any("two longest" in f for f in report.failures)
     # over-correcting is a cue too: these keys are always among the two shortest
-    assert report.figures["en"]["key_among_two_shortest"] == 1.0  # type: ignore[index]
+    assert report.figures["en"]["key_among_two_shortest"] > 0.6  # type: ignore[index]
     assert any("two shortest" in f for f in report.failures)
