@@ -66,3 +66,8 @@ def test_short_keys_pass_the_longest_check_and_fail_the_shortest(tiny_bank_dir: 
     # over-correcting is a cue too: these keys are always among the two shortest
     assert report.figures["en"]["key_among_two_shortest"] > 0.6  # type: ignore[index]
     assert any("two shortest" in f for f in report.failures)
+
+
+def test_english_cue_words_are_whole_words() -> None:
+    assert has_cue("Call 120 and tell the company", "en") is False
+    assert has_cue("All of them, always", "en")

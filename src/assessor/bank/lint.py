@@ -30,14 +30,16 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
            "the more", "as much as", "everything", "anything", "don't bother", "no matter"),
 }
 _YUE = re.compile(r"越.{0,3}越好")
+# English cues are whole words ("all" is a cue, "call 120" is not)
+_EN_CUES = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(c.strip()) for c in CUE_WORDS["en"]) + r")(?![a-z])",
+                      re.IGNORECASE)
 
 
 def has_cue(text: str, lang: str) -> bool:
     """Whether an option or statement holds a careless/absolute cue word in `lang`."""
-    lowered = f" {text.lower()} "
-    if lang == "zh" and _YUE.search(text):
-        return True
-    return any(cue in lowered for cue in CUE_WORDS[lang])
+    if lang == "zh":
+        return bool(_YUE.search(text)) or any(cue in text for cue in CUE_WORDS["zh"])
+    return bool(_EN_CUES.search(text))
 
 
 @dataclass(frozen=True)
