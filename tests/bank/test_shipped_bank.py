@@ -90,3 +90,12 @@ def test_bank_v2_fields_are_complete(shipped_bank: Bank) -> None:
     for domain in DOMAIN_IDS:
         level5 = [i for i in open_items if i.domain == domain and i.level == 5]
         assert len(level5) >= 2, domain
+
+
+def test_shipped_bank_passes_the_cue_lint(shipped_bank: Bank) -> None:
+    """No test-wise cue above its threshold (`assessor bank lint`): cue words, option length both ways,
+    multiple-choice key counts, and the two guessers."""
+    from assessor.bank.lint import lint_bank
+
+    report = lint_bank(shipped_bank)
+    assert report.failures == []
