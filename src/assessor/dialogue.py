@@ -8,6 +8,10 @@ Contract:
   code or a server restart shows the same question with the same state.
 - Every message shown is written to the transcript with its source (bank, model, worker, system) and why.
 - Views (`QuestionView`, …) never carry the answer key before the answer is submitted.
+
+Why over 450 lines: every step that writes a session's state (start, answer, resume, language switch, stop, a
+trainer's review) lives here with its compare-and-swap retry, so the locking rules are read in one place; the pure
+parts are elsewhere (results.py, reviewing.py, views.py, responses.py, services.py).
 """
 
 from __future__ import annotations

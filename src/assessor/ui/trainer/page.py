@@ -5,6 +5,10 @@ group from `TrainerLayout`. Security: every handler first looks the logged-in na
 in the store, once per click, and passes the trainer's `Scope` to its step; without an account it returns only
 the "please log in" notice, so no data is read and no file is written. Nothing typed by a trainer or a worker
 is rendered as HTML: Markdown gets `plain()`/`safe_markdown()`, tables hold plain strings.
+
+Why over 450 lines: it is the one place every trainer event is wired through the same login guard and scope
+(sessions, review queue, certificates and data rights, cohort, exports, bank); each step's work lives in its own
+module (tables, plots, preview, exports, review, certificates, findings).
 """
 
 from __future__ import annotations
