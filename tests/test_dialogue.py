@@ -255,3 +255,22 @@ def test_an_area_answered_wrong_twice_is_never_shown_reached_or_very_sure(tiny_b
         assert not ("很有把握" in row.sure_text and row.band != "below" and wrong_in.get(row.domain, 0) >= row.n_items > 0)
     assert "各方面都不错" not in result.summary
     assert result.stop_text  # why it ended is said
+
+
+def test_starting_records_the_workers_consent_to_the_notice_shown_at_intake(tiny_bank: Bank, db_url: str) -> None:
+    """The intake shows the data notice above the start button, which accepts it (同意并开始测试): starting
+    records when she agreed."""
+    from sqlalchemy import select
+
+    from assessor.i18n import t
+    from assessor.privacy import consent_markdown
+    from assessor.store.tables import Worker
+
+    assert "保存多久" in consent_markdown("zh") and "你" not in consent_markdown("zh")
+    assert "How long" in consent_markdown("en") or "how long" in consent_markdown("en").lower()
+    assert "同意" in t("start", "zh") and "agree" in t("start", "en").lower()
+    assessment = _assessment(tiny_bank, db_url)
+    assessment.start("W12", role="housekeeper", level=5, lang="zh", seed=1)
+    with assessment.store.db() as db:
+        worker = db.scalars(select(Worker).where(Worker.code == "W12")).one()
+        assert worker.consent_at is not None

@@ -134,6 +134,7 @@ class Assessment:
             raise InputProblem("bad_level", role=self.role_name(role, lang))
         worker = self.store.get_or_create_worker(code, centre=self.centre, display_name=display_name or code,
                                                  language=lang)
+        self.store.record_consent(worker.id)  # the intake's start button accepts the data notice shown above it
         seen = self.store.seen_item_ids(worker.id)
         base = experience_shift(years)
         shift = {d: base + (PLACEMENT_SHIFT if d in placement_domains else 0.0)

@@ -19,7 +19,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "placement_result": {"zh": "听起来您的工作主要是：{domains}。建议选择：{role}。对吗？",
                          "en": "It sounds like your work is mostly: {domains}. We suggest: {role}. Is that right?"},
     "placement_empty": {"zh": "请先写几句话，说说您平时做什么。", "en": "Please write a few words about what you do first."},
-    "start": {"zh": "开始测试", "en": "Start the quiz"},
+    "start": {"zh": "同意并开始测试", "en": "Start: I agree"},
     "resume": {"zh": "继续上次的测试", "en": "Continue a quiz"},
     "resume_code": {"zh": "继续码", "en": "Resume code"},
     "unknown_code": {"zh": "没有找到这个继续码：{code}。请检查后再输入（字母和数字，共8位）。",

@@ -51,15 +51,15 @@ NOTICE_VERSION = "2026-12-1"
 CONSENT_NOTICE: dict[str, str] = {
     "zh": (
         "开始前请看一下：我们会保存哪些信息\n"
-        "• 保存什么：你填的名字或工号、你选的工种和等级、你的每个回答（打字或录音）、聊天记录、测评结果和时间。\n"
-        "• 为什么：给你的回答打分，告诉你结果和该上哪些课；培训老师会检查打分对不对；"
+        "• 保存什么：您填的名字或工号、您选的工种和等级、您的每个回答（打字或录音）、聊天记录、测评结果和时间。\n"
+        "• 为什么：给您的回答打分，告诉您结果和该上哪些课；培训老师会检查打分对不对；"
         "去掉名字以后的回答用来改进题目。\n"
-        "• 保存多久：{months}个月。到期后删除你的名字、聊天记录、打字和录音的回答，只留下不带名字的答题对错，"
+        "• 保存多久：{months}个月。到期后删除您的名字、聊天记录、打字和录音的回答，只留下不带名字的答题对错，"
         "用来统计题目难不难。\n"
-        "• 谁能看到：你自己，和本培训中心的培训老师。如果本中心参加联盟学分银行，结果会同步到联盟的服务器。"
-        "证书只在你需要时开，上面有你的名字、工种、等级、各方面结果、日期和培训中心。\n"
-        "• 你的权利：你可以随时请培训老师把你的全部信息导出给你，或者全部删除。\n"
-        "点“同意并开始”表示你同意以上内容。不同意也没关系，可以不参加。"
+        "• 谁能看到：您自己，和本培训中心的培训老师。如果本中心参加联盟学分银行，结果会同步到联盟的服务器。"
+        "证书只在您需要时开，上面有您的名字、工种、等级、各方面结果、日期和培训中心。\n"
+        "• 您的权利：您可以随时请培训老师把您的全部信息导出给您，或者全部删除。\n"
+        "点“同意并开始测试”表示您同意以上内容。不同意也没关系，可以不参加。"
     ),
     "en": (
         "Before you start: what we keep about you\n"
@@ -73,15 +73,25 @@ CONSENT_NOTICE: dict[str, str] = {
         "credit bank, results are also sent to the alliance's server. A certificate is made only when you ask for "
         "one; it shows your name, kind of work, level, result in each area, the date and the centre.\n"
         "• Your rights: at any time a trainer can give you a copy of all your data, or delete all of it.\n"
-        "Pressing \"Agree and start\" means you agree. If you do not agree, you do not have to take part."
+        "Pressing \"Start: I agree\" means you agree. If you do not agree, you do not have to take part."
     ),
 }
-CONSENT_BUTTON = {"zh": "同意并开始", "en": "Agree and start"}
+CONSENT_BUTTON = {"zh": "同意并开始测试", "en": "Start: I agree"}  # the intake's start button (i18n "start")
 
 
 def consent_notice(lang: str, months: int = DEFAULT_RETENTION_MONTHS) -> str:
     """The consent notice in `lang` ('zh' or 'en'; anything else gives Chinese) for a retention of `months`."""
     return CONSENT_NOTICE.get(lang, CONSENT_NOTICE["zh"]).format(months=months)
+
+
+def consent_markdown(lang: str) -> str:
+    """The consent notice as the intake shows it (small print above the start button, which accepts it), with the
+    configured retention; text only, nothing a worker typed."""
+    from assessor.settings import get_settings
+
+    text = consent_notice(lang, get_settings().retention_months)
+    head, _, rest = text.partition("\n")
+    return f"**{head}**\n\n" + rest.replace("\n", "\n\n")
 
 
 def record_action(store: Store, *, actor: str, action: str, subject: str = "",

@@ -117,7 +117,7 @@ def test_language_switch_relabels_and_is_remembered(page: WorkerPage) -> None:
     tab, _ = start(page)
     out = page.on_lang("en", tab)
     assert out[page.saved] == {"lang": "en", "session_id": tab.session_id}
-    assert out[page.start_btn]["value"] == "Start the quiz"
+    assert out[page.start_btn]["value"] == "Start: I agree"
     assert value(out[page.progress]).startswith("**Question 1")
     assert value(out[page.chat])[-1]["content"].startswith("**Question 1")
     again = page.on_load(out[page.saved])

@@ -14,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from assessor.i18n import SEPARATORS, t
+from assessor.privacy import consent_markdown
 from assessor.ui.text import plain, safe_markdown
 from assessor.ui.worker.layout import WorkerLayout, notice_html
 from assessor.ui.worker.model import CHOICE_TYPES, Answered, Tab, WorkerScreen, screen_summary
@@ -69,6 +70,7 @@ def labels(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         c.describe_box: gr.update(label=t("ask_describe", lang)),
         c.place_btn: gr.update(value=t("place_button", lang)),
         c.place_domains: gr.update(label=t("place_domains", lang), choices=choices.domains),
+        c.consent_md: consent_markdown(lang),
         c.start_btn: gr.update(value=t("start", lang)),
         c.resume_title: f"### {t('resume_title', lang)}",
         c.resume_box: gr.update(label=t("resume_code", lang)),
