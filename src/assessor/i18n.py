@@ -20,6 +20,7 @@ STRINGS: dict[str, dict[str, str]] = {
                          "en": "It sounds like your work is mostly: {domains}. We suggest: {role}. Is that right?"},
     "placement_empty": {"zh": "请先写几句话，说说您平时做什么。", "en": "Please write a few words about what you do first."},
     "start": {"zh": "同意并开始测试", "en": "Start: I agree"},
+    "consent_title": {"zh": "开始前请看：我们会保存您的哪些信息（点开看）", "en": "Before you start: what we keep about you (tap to read)"},
     "resume": {"zh": "继续上次的测试", "en": "Continue a quiz"},
     "resume_code": {"zh": "继续码", "en": "Resume code"},
     "unknown_code": {"zh": "没有找到这个继续码：{code}。请检查后再输入（字母和数字，共8位）。",

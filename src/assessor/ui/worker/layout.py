@@ -103,7 +103,8 @@ class WorkerLayout:
             self.place_msg = gr.Markdown("", elem_id="place-msg", elem_classes=["big-text"])
             self.place_domains = gr.CheckboxGroup([], label=t("place_domains", lang), visible=False,
                                                   elem_id="place-domains", elem_classes=["big-choices"])
-            self.consent_md = gr.Markdown(consent_markdown(lang), elem_id="consent", elem_classes=["consent"])
+            with gr.Accordion(t("consent_title", lang), open=False, elem_id="consent-acc") as self.consent_acc:
+                self.consent_md = gr.Markdown(consent_markdown(lang), elem_id="consent", elem_classes=["consent"])
             self.start_btn = gr.Button(t("start", lang), variant="primary", elem_id="start-btn",
                                        elem_classes=["big-btn"])
             self._notice("start")
@@ -177,7 +178,7 @@ class WorkerLayout:
         """Every component a screen update may touch (one fixed list for every event)."""
         return [self.tab, self.saved, self.title, self.lang_radio, *self.notices.values(), self.intake_box,
                 self.greeting, self.new_title, self.code_box, self.role_radio, self.level_radio, self.years_box,
-                self.describe_box, self.place_btn, self.place_msg, self.place_domains, self.consent_md,
+                self.describe_box, self.place_btn, self.place_msg, self.place_domains, self.consent_acc, self.consent_md,
                 self.start_btn, self.resume_title, self.resume_box, self.resume_btn, self.quiz_box, self.progress, self.card,
                 *self.option_btns, self.checks, self.order_md, self.order_reset, self.open_text, self.submit_btn,
                 self.next_btn, self.dont_btn, self.read_btn, self.read_stop_btn, self.stop_btn, self.confirm_box,

@@ -70,6 +70,7 @@ def labels(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         c.describe_box: gr.update(label=t("ask_describe", lang)),
         c.place_btn: gr.update(value=t("place_button", lang)),
         c.place_domains: gr.update(label=t("place_domains", lang), choices=choices.domains),
+        c.consent_acc: gr.update(label=t("consent_title", lang)),
         c.consent_md: consent_markdown(lang),
         c.start_btn: gr.update(value=t("start", lang)),
         c.resume_title: f"### {t('resume_title', lang)}",
