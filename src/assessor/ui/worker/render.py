@@ -252,7 +252,8 @@ def result_cards(r: ResultView) -> str:
     parts = ['<div class="area-cards">']
     for row in r.rows:
         tone, word = area_word(row, lang)
-        details = " · ".join(part for part in (row.band_text, row.sure_text, f"{t('col_items', lang)} {row.n_items}") if part)
+        details = " · ".join(part for part in (row.band_text, row.sure_text, f"{t('col_items', lang)} {row.n_items}")
+                             if part and part != word)
         parts.append(f'<div class="area-card a-{tone}"><div class="area-name">{html.escape(row.name)}</div>'
                      f'<div class="area-word">{html.escape(word)}</div>'
                      f'<div class="area-more">{html.escape(details)}</div></div>')
