@@ -44,8 +44,9 @@ def test_index_caches_and_rebuilds_on_hash_change(e5, tiny_bank_dir: Path, tmp_p
     assert not BankIndex.load_or_build(load_bank(tiny_bank_dir), e5, tmp_path).from_cache
 
 
-def test_ask_the_shipped_bank(e5, shipped_bank, tmp_path: Path) -> None:
-    index = BankIndex.load_or_build(shipped_bank, e5, tmp_path)
+def test_ask_the_shipped_bank(e5, shipped_bank, request: pytest.FixtureRequest) -> None:
+    # the same on-disk index as tests/retrieval/test_ask_model.py (keyed by bank hash and model): built once per run
+    index = BankIndex.load_or_build(shipped_bank, e5, request.config.cache.mkdir("ask-index"))
     answers = ask(index, "84消毒液怎么稀释？", k=3)
     assert answers and answers[0].score > 0.8
     assert any("84" in a.text for a in answers)
