@@ -67,8 +67,9 @@ def _cv_and_tune(bank: Any, examples: list[Any], embedder: Any, head: Any, folds
     for lang in (None, "zh", "en"):
         sub = [g for g in graded if lang is None or g.example.lang == lang]
         if sub:
-            figures[lang or "all"] = {k: round(v, 4) for k, v in summary(bank, sub).items()}
-            _report(lang or "all", summary(bank, sub))
+            figures_for_lang = summary(bank, sub)
+            figures[lang or "all"] = {k: round(v, 4) for k, v in figures_for_lang.items()}
+            _report(lang or "all", figures_for_lang)
     return tuned, figures
 
 

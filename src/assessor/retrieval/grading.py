@@ -2,18 +2,8 @@
 critical errors, abstention). `Grader(embedder).grade(item, answer)` keeps its shape: `.score`, `.points`,
 `.flags`, `.to_json()`, plus `.needs_review` and `.critical`."""
 
-from assessor.grading.scorer import (
-    DEFAULT_PARAMS,
-    CriticalHit,
-    Grader,
-    GradeResult,
-    GradingParams,
-    PointResult,
-    get_grader,
-    grade,
-    score_band,
-)
+from assessor.grading import *  # noqa: F403  (the shim re-exports the package's public names)
+from assessor.grading import __all__ as _grading_names
 from assessor.retrieval.text import find_keyword as _keyword_in
 
-__all__ = ["DEFAULT_PARAMS", "CriticalHit", "GradeResult", "Grader", "GradingParams", "PointResult", "_keyword_in",
-           "get_grader", "grade", "score_band"]
+__all__ = [*_grading_names, "_keyword_in"]
