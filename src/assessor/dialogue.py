@@ -1,3 +1,4 @@
+# Over 450 lines on purpose: every state-writing step and its compare-and-swap retry in one place (see the docstring).
 """The conversation, UI-agnostic: intake → question → feedback → … → result.
 
 The terminal quiz and the web app both drive an `Assessment`; nothing a worker sees is decided in a front end.

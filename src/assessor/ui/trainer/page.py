@@ -1,3 +1,4 @@
+# Over 450 lines on purpose: every trainer event wired through one login guard and scope (see the docstring).
 """The trainer tab's handlers and wiring: login, sessions with transcripts, cohort statistics, exports, the bank.
 
 Convention (as on the worker page): a handler returns `{component: update}`; each event's outputs are a named
