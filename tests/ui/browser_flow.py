@@ -31,6 +31,20 @@ def in_viewport(page: Any, selector: str) -> bool:
                 && r.right <= window.innerWidth + 1; }""", selector))
 
 
+def comes_into_view(page: Any, selector: str, within_ms: int = 2000) -> bool:
+    """Whether the element is wholly in the window within `within_ms` (the page scrolls a notice or card into
+    view on its next 100 ms tick, so a check the instant it appears would race that scroll)."""
+    try:
+        page.wait_for_function(
+            """(s) => { const e = document.querySelector(s); if (!e || e.getClientRects().length === 0) return false;
+                const r = e.getBoundingClientRect();
+                return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight + 1 && r.left >= 0
+                    && r.right <= window.innerWidth + 1; }""", arg=selector, timeout=within_ms)
+    except Exception:  # playwright's TimeoutError: not in view in time
+        return False
+    return True
+
+
 def shows_processing(page: Any) -> bool:
     """Whether any text on the page says "processing" (Gradio's own overlay text)."""
     return bool(page.evaluate("() => /processing/i.test(document.body.innerText)"))

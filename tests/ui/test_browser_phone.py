@@ -11,7 +11,7 @@ import pytest
 
 from tests.ui.browser_flow import (
     answer_one,
-    in_viewport,
+    comes_into_view,
     progress_text,
     visible,
     wait_for_next,
@@ -55,7 +55,7 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
         page.click("#start-btn")
         page.wait_for_selector("#notice-start .notice-box", timeout=30_000)
         assert words["notice"] in page.locator("#notice-start").inner_text()
-        assert in_viewport(page, "#notice-start .notice-box")
+        assert comes_into_view(page, "#notice-start .notice-box")
         assert page.locator("#notice-start [aria-live]").count() == 1
         _shot(page, f"{tag}-2-notice")
         page.locator("#worker-code input, #worker-code textarea").first.fill(f"phone-{size}-{lang}")
@@ -64,7 +64,7 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
         page.click("#start-btn")
         page.wait_for_selector("#qcard", timeout=60_000)
         page.wait_for_timeout(500)
-        assert in_viewport(page, "#qcard")
+        assert comes_into_view(page, "#qcard")
         _shot(page, f"{tag}-3-question")
         for step in range(3):
             if visible(page, "#result-md") and page.locator("#result-md").inner_text().strip():
@@ -72,15 +72,15 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
             if visible(page, "#checks"):  # submit with nothing ticked: the notice is where she tapped
                 page.click("#submit-btn")
                 page.wait_for_selector("#notice-quiz .notice-box", timeout=30_000)
-                assert in_viewport(page, "#notice-quiz .notice-box")
+                assert comes_into_view(page, "#notice-quiz .notice-box")
                 _shot(page, f"{tag}-4-notice-quiz")
             before = progress_text(page)
             answer_one(page)
             wait_for_verdict(page)
             if step == 0:
                 _shot(page, f"{tag}-5-verdict")
-            assert in_viewport(page, "#verdict"), f"step {step}: the verdict is out of view"
-            assert in_viewport(page, "#next-btn"), f"step {step}: the Next button is out of view"
+            assert comes_into_view(page, "#verdict"), f"step {step}: the verdict is out of view"
+            assert comes_into_view(page, "#next-btn"), f"step {step}: the Next button is out of view"
             _no_processing(page)
             wait_for_next(page, before)
             _no_processing(page)
@@ -89,7 +89,7 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
         page.click("#stop-btn")
         page.wait_for_selector("#confirm-text", timeout=30_000)
         assert words["confirm"] in page.locator("#confirm-text").inner_text()
-        assert in_viewport(page, "#confirm-text") and in_viewport(page, "#confirm-yes")
+        assert comes_into_view(page, "#confirm-text") and comes_into_view(page, "#confirm-yes")
         _shot(page, f"{tag}-6-confirm")
         page.click("#confirm-no")
         page.wait_for_function("() => { const b = document.querySelector('#confirm-stop');"
@@ -101,7 +101,7 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
         page.wait_for_function("(w) => (document.querySelector('#result-md')?.innerText || '').includes(w)",
                                arg=words["result"], timeout=60_000)
         page.wait_for_timeout(800)
-        assert in_viewport(page, "#result-md")
+        assert comes_into_view(page, "#result-md")
         assert page.locator("#result-cards .area-card").count() >= 1
         _no_processing(page)
         _shot(page, f"{tag}-7-result")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assessor.bank.schema import LEVEL_NAMES
-from assessor.i18n import t
+from assessor.recommend import readiness_text
 from assessor.ui.drive import WorkerClient
+from assessor.ui.trainer.findings import stored_results
 from tests.ui.conftest import launched, make_context
 
 pytestmark = pytest.mark.slow
@@ -41,8 +41,10 @@ def test_worker_session_through_gradio_client(tmp_path: Path) -> None:
         stranger.call("/set_language", "en")
         shown = stranger.call("/resume", screen["resume_code"])
         assert shown["mode"] == "result" and shown["lang"] == "en"
-        expected = t("ready_yes" if screen["result"]["ready"] else "ready_no", "en", level=LEVEL_NAMES[5]["en"])
-        assert shown["result"]["readiness"] == expected
+        stored = stored_results(ctx.store.get_session(session_id))
+        assert stored is not None
+        assert shown["result"]["readiness"] == readiness_text(ctx.bank, stored, "en")
+        assert shown["result"]["readiness"].startswith("Overall") and screen["result"]["readiness"].startswith("总体看")
 
 
 def test_bad_input_through_the_api(tmp_path: Path) -> None:
