@@ -222,6 +222,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_cohort": {"zh": "群体分析", "en": "Cohort"},
     "tab_exports": {"zh": "导出", "en": "Exports"},
     "tab_bank": {"zh": "题库", "en": "Question bank"},
+    "tr_models_tab": {"zh": "模型", "en": "Models"},
+    "tr_models_refresh": {"zh": "查看模型情况", "en": "Show the models"},
+    "tr_models_in_use": {"zh": "现在各项用途用的模型", "en": "What serves each use now"},
+    "tr_models_problems": {"zh": "设置问题", "en": "Configuration problems"},
+    "tr_models_no_problems": {"zh": "没有问题", "en": "none"},
+    "tr_models_usage": {"zh": "记录里：显示模型文字还是编写好的文字", "en": "From the transcripts: model text or authored text shown"},
+    "tr_models_added": {"zh": "已添加的模型（assessor models add）", "en": "Models added (assessor models add)"},
     "language": {"zh": "语言 / Language", "en": "Language / 语言"},
     # --- trainer pages (ui/trainer.py) ---
     "tr_title": {"zh": "培训老师页面", "en": "Trainer pages"},

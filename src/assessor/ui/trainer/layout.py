@@ -13,6 +13,7 @@ import gradio as gr
 from assessor.bank.load import Bank
 from assessor.bank.schema import LEVELS
 from assessor.i18n import bi
+from assessor.ui.trainer.models_page import REGISTERED_COLUMNS, USAGE_COLUMNS
 from assessor.ui.trainer.tables import (
     HIT_COLUMNS,
     ITEM_COLUMNS,
@@ -60,6 +61,8 @@ class TrainerLayout:
                     self._bank()
                 with gr.Tab(bi("tr_rights_tab"), elem_id="trainer-rights") as self.tab_rights_box:
                     self._rights()
+                with gr.Tab(bi("tr_models_tab"), elem_id="trainer-models") as self.tab_models_box:
+                    self._models()
         self._groups()
 
     def _filters(self) -> None:
@@ -146,6 +149,14 @@ class TrainerLayout:
             self.preview_en = gr.Markdown("")
         self.preview_meta = gr.Markdown("")
 
+    def _models(self) -> None:
+        self.models_btn = gr.Button(bi("tr_models_refresh"), variant="primary", elem_id="trainer-models-refresh")
+        self.models_md = gr.Markdown("", elem_id="trainer-models-status")
+        self.models_usage = gr.Dataframe(headers=USAGE_COLUMNS, label=bi("tr_models_usage"), interactive=False,
+                                         wrap=True, elem_id="trainer-models-usage")
+        self.models_added = gr.Dataframe(headers=REGISTERED_COLUMNS, label=bi("tr_models_added"), interactive=False,
+                                         wrap=True)
+
     def _rights(self) -> None:
         gr.Markdown(f"### {bi('tr_cert_title')}\n\n{bi('tr_cert_help')}")
         self.cert_issue = gr.Button(bi("tr_cert_issue"), variant="primary", elem_id="trainer-cert-issue")
@@ -172,7 +183,7 @@ class TrainerLayout:
             self.opinion_pick, self.opinion, self.dist, self.stats_table, self.flagged_table, self.export_file,
             self.problems_table, self.stats_json, self.hits_table, self.preview_zh, self.preview_en,
             self.preview_meta, self.review_pick, self.review_card, self.review_points, self.review_critical,
-            self.cert_files, self.privacy_file]
+            self.cert_files, self.privacy_file, self.models_md, self.models_usage, self.models_added]
         self.login_outputs = [n, self.user, self.login_box, self.content, self.password]
         self.logout_outputs = [n, self.user, self.opened, self.login_box, self.content, *self.data_outputs]
         self.sessions_outputs = [n, self.sessions_table, self.session_pick]
@@ -189,3 +200,4 @@ class TrainerLayout:
         self.review_outputs = [n, self.review_pick, self.review_card, self.review_points, self.review_critical]
         self.cert_outputs = [n, self.cert_files, self.cert_id]
         self.privacy_outputs = [n, self.privacy_file, self.privacy_confirm]
+        self.models_outputs = [n, self.models_md, self.models_usage, self.models_added]

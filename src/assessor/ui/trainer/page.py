@@ -34,6 +34,7 @@ from assessor.ui.trainer.exports import TrainerExports
 from assessor.ui.trainer.findings import areas_markdown, session_notes, stored_results, unreliable
 from assessor.ui.trainer.language import language_outputs, language_updates
 from assessor.ui.trainer.layout import SEARCH_KINDS, TrainerLayout
+from assessor.ui.trainer.models_page import models_view
 from assessor.ui.trainer.plots import distribution_plot, path_plot
 from assessor.ui.trainer.preview import item_meta, item_preview
 from assessor.ui.trainer.review import decision, queue_choices, review_card
@@ -240,6 +241,17 @@ class TrainerPage(TrainerLayout):
                     f"_来源 source: {SOURCE_NAMES.get(decision.source, decision.source)} · "
                     f"原因 why: {plain(decision.reason)}_")
             return {self.notice: "", self.opinion: text}
+
+        return self._guard(user, step)
+
+    # ------------------------------------------------------------ models
+
+    def on_models(self, user: Any) -> Updates:
+        """The Models page: what serves each use, how often model text was shown (by reason), the added models."""
+
+        def step(scope: Scope) -> Updates:
+            status, usage, added = models_view(self.store, self.ctx.settings, scope.centre)
+            return {self.notice: "", self.models_md: status, self.models_usage: usage, self.models_added: added}
 
         return self._guard(user, step)
 
@@ -488,6 +500,7 @@ class TrainerPage(TrainerLayout):
         self.privacy_delete.click(self.on_worker_delete, [u, self.privacy_code, self.privacy_confirm],
                                   self.privacy_outputs, api_name="trainer_worker_delete")
         self.preview_btn.click(self.on_preview, [u, self.item_pick], self.preview_outputs, api_name="trainer_preview")
+        self.models_btn.click(self.on_models, [u], self.models_outputs, api_name="trainer_models")
         self.item_pick.input(self.on_preview, [u, self.item_pick], self.preview_outputs, **hidden)
 
 
