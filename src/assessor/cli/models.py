@@ -252,6 +252,17 @@ def _generator_problem(name: str, model: str | None, settings: Any, smol_install
             return str(error)
         if not (folder / "config.json").is_file():
             return f"no transformers model in {folder} (config.json missing)"
+    if name == "registered":
+        from assessor.lm.check import registered_models
+
+        try:
+            entry = next((m for m in registered_models(settings.data_dir) if m.get("name") == model), None)
+        except ValueError as error:
+            return str(error)
+        if entry is None:
+            return f"no model named '{model}' was added with `assessor models add`"
+        if not Path(str(entry.get("path", ""))).exists():
+            return f"the added model's file {entry.get('path')} is gone"
     if name == "openai" and not (settings.generator_base_url and model):
         return "the openai backend needs generator_base_url and generator_model"
     return None

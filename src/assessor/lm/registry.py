@@ -1,4 +1,4 @@
-"""Generator backends by name, as in simonw/llm: `none`, `fake`, `smollm2`, `transformers`, `openai`.
+"""Generator backends by name, as in simonw/llm: `none`, `fake`, `smollm2`, `transformers`, `openai`, `registered`.
 
 Settings decide which backend and model serve each use: `generator` / `generator_model` /
 `generator_base_url` for all uses, `generator_per_use` (e.g. {"second_opinion": "openai:qwen2.5-7b"}) to
@@ -91,6 +91,41 @@ def _openai(settings: Settings, model: str | None) -> Generator | None:
     from assessor.lm.openai_http import OpenAIGenerator
 
     return OpenAIGenerator(settings.generator_base_url or "", model or "", settings.generator_api_key)
+
+
+def gated_languages(entry: dict[str, object]) -> tuple[str, ...]:
+    """The languages in which an added model's texts passed the gate at least half the time when it was added
+    (`assessor models add` records the tally); it is never asked to write the others."""
+    gate = entry.get("gate")
+    if not isinstance(gate, dict):
+        return ()
+    out = []
+    for lang, tally in gate.items():
+        if isinstance(tally, dict):
+            passed, total = tally.get("passed", 0), tally.get("total", 0)
+            if isinstance(passed, int) and isinstance(total, int) and total > 0 and 2 * passed >= total:
+                out.append(str(lang))
+    return tuple(sorted(out))
+
+
+@register_backend("registered", "a model added with `assessor models add` (generator_model = the name it was added as)")
+def _registered(settings: Settings, model: str | None) -> Generator | None:
+    from assessor.lm.check import load_model, registered_models
+
+    if not model:
+        raise GeneratorUnavailable("the registered backend needs generator_model: the name given to `assessor models add`")
+    try:
+        entries = registered_models(settings.data_dir)
+    except ValueError as error:
+        raise GeneratorUnavailable(str(error)) from error
+    entry = next((m for m in entries if m.get("name") == model), None)
+    if entry is None:
+        added = ", ".join(str(m.get("name")) for m in entries) or "none"
+        raise GeneratorUnavailable(f"no model named '{model}' was added (added: {added}); run: assessor models add PATH "
+                                   f"--name {model}")
+    generator = load_model(Path(str(entry.get("path", ""))), threads=settings.generator_threads)
+    generator.languages = gated_languages(entry)
+    return generator
 
 
 def parse_spec(spec: str) -> tuple[str, str | None]:
