@@ -77,7 +77,11 @@ def test_practice_sessions_never_count_in_exposure_or_statistics(database_url: s
     _answer(store, practice.id, "cln-0002")
     assert store.item_exposure("housekeeper") == ({"cln-0001": 1}, 1)
     assert [r.session_id for r in store.all_responses(counted_only=True)] == [real.id]
-    assert len(store.all_responses()) == 3
+    assert [r.session_id for r in store.all_responses()] == [real.id]  # calibration and exports: no practice
+    assert len(store.all_responses(include_practice=True)) == 3
+    assert [s.id for batch in store.iter_sessions() for s, _w in batch] == [real.id]
+    assert {s.id for batch in store.iter_sessions(include_practice=True) for s, _w in batch} == {real.id, practice.id}
+    assert {s.id for s, _w in store.list_sessions()} == {real.id, practice.id}  # the trainer's table shows both
     assert store.seen_item_ids(worker.id) == {"cln-0001", "cln-0002"}  # the worker did see them
     with pytest.raises(ValueError, match="practice"):
         store.create_session(worker, role="housekeeper", target_level=5, bank_version="v", engine_settings={},

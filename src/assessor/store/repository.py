@@ -309,25 +309,34 @@ class Store:
         with self.db() as db:
             return int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
-    def iter_sessions(self, flt: SessionFilter | None = None, *,
-                      batch: int = 500) -> Iterator[list[tuple[AssessmentSession, Worker]]]:
+    def iter_sessions(self, flt: SessionFilter | None = None, *, batch: int = 500,
+                      include_practice: bool = False) -> Iterator[list[tuple[AssessmentSession, Worker]]]:
         """Every (session, worker) row for `flt`, newest first, in lists of at most `batch` (exports and cohort
-        statistics stream through all of them without holding every row at once)."""
-        query = self._session_query(flt or SessionFilter()).execution_options(yield_per=batch)
+        statistics stream through all of them without holding every row at once). Practice rounds are left
+        out unless `include_practice`: exports and statistics are about assessments."""
+        query = self._session_query(flt or SessionFilter())
+        if not include_practice:
+            query = query.where(AssessmentSession.kind == "assessment")
+        query = query.execution_options(yield_per=batch)
         with self.db() as db:
             for part in db.execute(query).partitions(batch):
                 yield [(s, w) for s, w in part]
 
-    def all_responses(self, *, session_ids: Iterable[str] | None = None, counted_only: bool = False) -> list[Response]:
-        """Responses in session order; `counted_only` keeps those that count in item statistics and
-        calibration: from assessment sessions (not practice) and not awaiting a trainer's review."""
+    def all_responses(self, *, session_ids: Iterable[str] | None = None, counted_only: bool = False,
+                      include_practice: bool = False) -> list[Response]:
+        """Responses of assessment sessions in session order (practice answers only with `include_practice`:
+        calibration, exports and statistics never see them); `counted_only` keeps those that count in item
+        statistics and calibration: not awaiting a trainer's review."""
         with self.db() as db:
             query = select(Response).order_by(Response.session_id, Response.seq)
             if session_ids is not None:
                 query = query.where(Response.session_id.in_(list(session_ids)))
+            if counted_only or not include_practice:
+                query = query.join(AssessmentSession, AssessmentSession.id == Response.session_id)
+            if not include_practice:
+                query = query.where(AssessmentSession.kind == "assessment")
             if counted_only:
-                query = (query.join(AssessmentSession, AssessmentSession.id == Response.session_id)
-                         .where(AssessmentSession.kind == "assessment", Response.counted.is_(True)))
+                query = query.where(Response.counted.is_(True))
             return list(db.scalars(query))
 
     # ---- trainer review of free-text answers ----

@@ -100,7 +100,8 @@ def sessions_frame(rows: Sequence[tuple[AssessmentSession, Worker]], bank: Bank,
                    notes: dict[str, str] | None = None) -> pd.DataFrame:
     """The sessions table; `notes` (session id → text) fills the notes column (unreliable, waiting for review)."""
     notes = notes or {}
-    body = [[s.resume_code, w.code, s.centre, role_name(bank, s.role), s.target_level, s.status, when(s.started_at),
+    body = [[s.resume_code, w.code, s.centre, role_name(bank, s.role), s.target_level,
+             f"{s.status} · 练习 practice" if s.kind == "practice" else s.status, when(s.started_at),
              when(s.ended_at), "" if s.level_reached is None else s.level_reached, yes_no(s.ready), answered(s),
              notes.get(s.id, "")]
             for s, w in rows]
