@@ -29,7 +29,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from assessor.bank.load import Bank
-from assessor.i18n import bi_short, t
+from assessor.i18n import bi, bi_short, t
+from assessor.report.findings import area_header, area_rows, stored_results, unreliable_text
 from assessor.report.plain import markdown_plain
 from assessor.responses import answer_text
 
@@ -177,6 +178,7 @@ def transcript_pdf(session: Any, worker: Any, responses: Sequence[Any], messages
            s["small"]),
         _p(f"达到等级 level reached: {level} · 达标 ready: {_yes_no(session.ready)}", s["body"]),
     ]
+    story += _findings(session, bank, s)
     story.append(_p("作答 Responses", s["h2"]))
     rows: list[list[Any]] = [["#", "item", "domain", "L", "a/b/c", "answer", "score", "θ / SE", "s"]]
     for r in responses:
@@ -199,6 +201,22 @@ def transcript_pdf(session: Any, worker: Any, responses: Sequence[Any], messages
         story.append(_p(source, s["small"]))
         story.append(_p(m.text if m.speaker == "worker" else markdown_plain(m.text), s["body"]))
     return _build(story, "Transcript")
+
+
+def _findings(session: Any, bank: Bank | None, s: dict[str, ParagraphStyle]) -> list[Any]:
+    """The transcript's findings, as the trainer's page shows them (report.findings): the unreliable-results flag
+    with its reasons, and the per-area table (band and calibrated word, or not measured enough)."""
+    out: list[Any] = []
+    flag = unreliable_text(session)
+    if flag:
+        out.append(_p(flag, s["body"]))
+    results = stored_results(session)
+    if results is not None:
+        out.append(_p(bi("tr_areas"), s["h2"]))
+        rows: list[list[Any]] = [area_header()]
+        rows += [[r.name, r.band, r.sure, r.own] for r in area_rows(bank, results)]
+        out.append(_table(rows, s["cell"], widths=[58 * mm, 52 * mm, 44 * mm, 24 * mm]))
+    return out
 
 
 def _number(value: Any) -> str:
