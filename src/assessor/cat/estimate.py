@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -67,15 +68,27 @@ def domain_log_likelihoods(domains: Sequence[str], observations: Sequence[Observ
     """Σ over a domain's observations of log P(answer | θ) on the grid; shape (D, G), zeros where no data."""
     index = {d: i for i, d in enumerate(domains)}
     out = np.zeros((len(domains), grid.size))
+    default = grid is GRID
     for obs in observations:
         i = index.get(obs.domain)
         if i is None:
             continue
-        if obs.steps is None:
+        if default:
+            out[i] += _grid_log_lik(obs.a, obs.b, obs.c, int(obs.k), obs.steps)
+        elif obs.steps is None:
             out[i] += log_lik_3pl(grid, obs.a, obs.b, obs.c, int(obs.k))
         else:
             out[i] += log_lik_gpcm(grid, obs.a, obs.b, obs.steps, int(obs.k))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _grid_log_lik(a: float, b: float, c: float, k: int, steps: tuple[float, ...] | None) -> Array:
+    """One answer's log-likelihood on the default GRID (cached: the same item and category recur in every
+    estimate of a session; the returned array is read-only)."""
+    row = log_lik_3pl(GRID, a, b, c, k) if steps is None else log_lik_gpcm(GRID, a, b, steps, k)
+    row.setflags(write=False)
+    return row
 
 
 def _tilted_moments(loglik: Array, m_c: float, v_c: float, grid: Array) -> tuple[float, float]:

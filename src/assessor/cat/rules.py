@@ -26,11 +26,24 @@ def k_needed(state: SessionState) -> dict[str, int]:
     return {d: state.own_evidence_k + (extra if d in state.focus else 0) for d in state.domains}
 
 
+_P_OWN_CACHE: dict[tuple[object, ...], dict[str, float]] = {}
+
+
 def p_own(state: SessionState) -> dict[str, float]:
     """P(θ_d ≥ cut) from each area's own answers alone under a neutral prior centred on the cut
-    (estimate.own_posteriors)."""
-    mean, sd = own_posteriors(state.prior, observations(state), center=state.cut_score)
-    return {d: claims.p_reached(float(m), float(s), state.cut_score) for d, m, s in zip(state.domains, mean, sd, strict=True)}
+    (estimate.own_posteriors). Memoised on the answers, domains, prior and cut (the stop rules ask it
+    many times per answer)."""
+    obs = observations(state)
+    key = (tuple(state.domains), state.cut_score, tuple(state.prior_mean), tuple(map(tuple, state.prior_cov)), tuple(obs))
+    hit = _P_OWN_CACHE.get(key)
+    if hit is not None:
+        return dict(hit)
+    mean, sd = own_posteriors(state.prior, obs, center=state.cut_score)
+    out = {d: claims.p_reached(float(m), float(s), state.cut_score) for d, m, s in zip(state.domains, mean, sd, strict=True)}
+    if len(_P_OWN_CACHE) >= 4096:
+        _P_OWN_CACHE.clear()
+    _P_OWN_CACHE[key] = dict(out)
+    return out
 
 
 def contradicted(state: SessionState) -> set[str]:
