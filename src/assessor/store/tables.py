@@ -188,3 +188,20 @@ class DataRightsEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class BankChange(Base):
+    """Who changed the question bank and when, from the Trainer tab: create, edit, approve, send back.
+
+    `version` is the item's version after the change; `comment` a reviewer's note when an item is sent back.
+    """
+
+    __tablename__ = "bank_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    trainer: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[str] = mapped_column(String(16), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    file: Mapped[str] = mapped_column(String(255), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
