@@ -46,6 +46,7 @@ __all__ = ["Assessment", "CourseView", "DomainRow", "FeedbackView", "InputProble
 
 log = logging.getLogger(__name__)
 PLACEMENT_SHIFT = 0.2
+KEEP_BANKS = 16  # bank versions held for running sessions after trainers' edits
 
 
 def params_used(item: Item) -> dict[str, Any]:
@@ -64,7 +65,8 @@ class Assessment:
     def __init__(self, bank: Bank, store: Store, *, models: Models | None = None,
                  config: EngineConfig | None = None, centre: str = "default",
                  clock: Callable[[], float] = time.time) -> None:
-        self.bank = bank
+        self.bank = bank  # the newest bank: new sessions start on it
+        self.banks: dict[str, Bank] = {bank.version: bank}  # by version: a running session keeps its own
         self.store = store
         self.models = models or Models(bank)
         self.config = config or EngineConfig()
@@ -83,6 +85,18 @@ class Assessment:
         if row is None:
             raise InputProblem("unknown_code", code=session_id[:8])
         return row
+
+    def use_bank(self, bank: Bank) -> None:
+        """Start new sessions on `bank` (a trainer saved or approved an item); sessions already running keep
+        the bank version they started with (`bank_of`) while this process keeps it (the last KEEP_BANKS)."""
+        self.banks[bank.version] = bank
+        while len(self.banks) > KEEP_BANKS:
+            self.banks.pop(next(iter(self.banks)))
+        self.bank = bank
+
+    def bank_of(self, row: AssessmentSession) -> Bank:
+        """The bank a session started on (the newest when that version is no longer held, e.g. after a restart)."""
+        return self.banks.get(row.bank_version, self.bank)
 
     @staticmethod
     def _state(row: AssessmentSession) -> SessionState:
@@ -183,7 +197,7 @@ class Assessment:
         covered = sum(1 for d in state.domains if counts.get(d, 0) > 0)
         number = state.n_items + 1
         # the engine's expected length from the posterior and the stop rule, not the item cap: progress tells the truth
-        expected = min(state.config.max_items, number + engine.expected_remaining(self.bank, state))
+        expected = min(state.config.max_items, number + engine.expected_remaining(self.bank_of(row), state))
         options = [(o.id, o.text(lang)) for o in item.options]
         return QuestionView(
             session_id=row.id, resume_code=row.resume_code, item_id=item.id, type=item.type, lang=lang,
@@ -197,7 +211,7 @@ class Assessment:
                  feedback: FeedbackView | None = None, announce: bool = True) -> Turn:
         """Pick (or re-show) the pending question and store it as pending before returning it; or finish."""
         was_pending = state.pending_item_id
-        item = engine.next_item(self.bank, state, now=self.clock())
+        item = engine.next_item(self.bank_of(row), state, now=self.clock())
         try:
             self._save(row, state, lang)
         except StaleSession:  # another request (refresh, tab, process) wrote since `row` was read: go on from its state
@@ -224,7 +238,8 @@ class Assessment:
             state = self._state(row)
             if state.pending_item_id != item_id:
                 raise InputProblem("stale_question")
-            item = self.bank.items[item_id]
+            bank = self.bank_of(row)
+            item = bank.items[item_id]
             clean = normalise_response(item, response)
             grading = None
             partial = None
@@ -236,7 +251,7 @@ class Assessment:
                 held = bool(getattr(result, "needs_review", False))
             issued = state.pending_issued_at
             seconds = max(0.0, self.clock() - issued) if issued else None
-            outcome = engine.record_answer(self.bank, state, item_id, clean, seconds=seconds, partial_credit=partial)
+            outcome = engine.record_answer(bank, state, item_id, clean, seconds=seconds, partial_credit=partial)
             new_state = held_back(state, outcome.state) if held else outcome.state
             # The contract: the response and the state after it are committed before anything else is shown,
             # and only if nobody wrote the session since it was read (else the stale-question message).
@@ -359,7 +374,7 @@ class Assessment:
         state = self._state(row)
         if state.pending_item_id is None:
             raise InputProblem("session_finished")
-        item = self.bank.items[state.pending_item_id]
+        item = self.bank_of(row).items[state.pending_item_id]
         self._say(session_id, t("dont_understand", lang), kind="dont_understand", source="worker", speaker="worker",
                   item_id=item.id)
         try:

@@ -66,6 +66,14 @@ class AppContext:
         return cls(settings=settings, bank=bank, store=store, models=models, assessment=assessment,
                    browser_secret=browser_secret(settings.data_dir))
 
+    def use_bank(self, bank: Bank | None = None) -> Bank:
+        """Swap in a new bank version without a restart (a fresh `load_bank` of the bank folder when none is
+        given): new sessions and the pages see it; running sessions keep theirs (`Assessment.bank_of`)."""
+        bank = bank or load_bank(self.settings.bank_dir)
+        self.bank = bank
+        self.assessment.use_bank(bank)
+        return bank
+
 
 def browser_secret(data_dir: Path) -> str:
     """A stable secret for the browser-stored session pointer, so a refresh after a restart still resumes."""
