@@ -41,6 +41,15 @@ CSS = """
 .notice-box { font-size: 19px; color: #B71C1C; font-weight: 600; background: #FFEBEE; border-left: 5px solid #C62828;
   padding: 10px 12px; border-radius: 6px; }
 .lang-switch label { font-size: 17px !important; }
+/* the language switch: one compact line (two ≥ 48 px pills), its label read by screen readers only */
+#lang-switch { padding: 0 !important; border: none !important; background: transparent !important; flex: 0 0 auto !important;
+  min-width: 0 !important; align-self: center; }
+#lang-switch > span[data-testid="block-info"], #lang-switch .block-title, #lang-switch > label > span:first-child {
+  position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
+  clip: rect(0 0 0 0) !important; white-space: nowrap !important; }
+#lang-switch .wrap { flex-wrap: nowrap !important; gap: 8px !important; }
+#lang-switch .wrap label { min-height: 48px !important; padding: 0 14px !important; margin: 0 !important;
+  display: flex !important; align-items: center; }
 .top-bar { flex-wrap: wrap !important; }
 #app-title { min-width: 280px !important; flex: 1 1 280px !important; }
 #app-title h1 { font-size: 28px !important; word-break: keep-all; }
@@ -48,6 +57,37 @@ CSS = """
 .qcard { border: 2px solid #90CAF9; border-radius: 10px; padding: 12px 14px; background: #FAFCFF; }
 .q-area { font-size: 16px; color: #455A64; }
 .q-stem { font-size: 21px; font-weight: 600; line-height: 1.5; margin: 4px 0; color: #111; }
+/* Latin script at 600 looks heavy on a phone: English stems in a normal weight */
+.qcard[lang="en"] .q-stem, .q-other-body[lang="en"] .q-other-stem { font-weight: 400; font-size: 20px; }
+/* glossary words: a dotted underline; a tap opens the plain explanation right under it (details/summary) */
+details.gl-term { display: inline; }
+details.gl-term > summary, details.gl-chip > summary { display: inline; list-style: none; cursor: pointer;
+  border-bottom: 2px dotted #1565C0; -webkit-tap-highlight-color: rgba(21,101,192,.2); }
+details.gl-term > summary::-webkit-details-marker, details.gl-chip > summary::-webkit-details-marker,
+details.q-other > summary::-webkit-details-marker { display: none; }
+details.gl-term > summary::marker, details.gl-chip > summary::marker, details.q-other > summary::marker { content: ""; }
+details.gl-term[open] > summary, details.gl-chip[open] > summary { background: #E3F2FD; border-radius: 4px; }
+.gl-tip { display: block; font-size: 18px; font-weight: 400; line-height: 1.5; color: #0D47A1; background: #E3F2FD;
+  border-left: 4px solid #1565C0; border-radius: 6px; padding: 6px 10px; margin: 4px 0; }
+.gl-chips { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 4px 0; font-size: 16px; color: #37474F; }
+details.gl-chip { display: inline-block; }
+details.gl-chip > summary { display: inline-flex; align-items: center; min-height: 44px; padding: 0 12px; font-size: 18px;
+  background: #F1F8FF; border: 1px solid #90CAF9; border-radius: 22px; color: #0D47A1; }
+details.gl-chip[open] { flex-basis: 100%; }
+/* 看英文 / 看中文: a button on the card; the other language shows under it only after a tap */
+details.q-other { margin-top: 6px; }
+details.q-other > summary { display: inline-flex; align-items: center; min-height: 48px; padding: 0 16px; list-style: none;
+  font-size: 18px; border: 2px solid #90A4AE; border-radius: 8px; background: #fff; cursor: pointer; }
+details.q-other .o-hide, details.q-other[open] .o-show { display: none; }
+details.q-other[open] .o-hide { display: inline; }
+.q-other-body { margin-top: 6px; padding: 8px 10px; border-left: 4px solid #90A4AE; background: #F5F7F8; border-radius: 6px; }
+.q-other-title { font-size: 15px; color: #455A64; }
+.q-other-stem { font-size: 19px; line-height: 1.5; }
+.q-other-opts { margin: 4px 0 0 0; padding-left: 24px; font-size: 18px; }
+/* practice: one button per weak area, and the round's summary */
+.practice-areas { gap: 10px !important; }
+.practice-btn button, button.practice-btn { font-size: 19px !important; min-height: 52px !important; text-align: left !important;
+  justify-content: flex-start !important; white-space: normal !important; }
 .q-hint { font-size: 16px; color: #37474F; }
 .q-plain { font-size: 19px; background: #FFFDE7; border-left: 5px solid #F9A825; padding: 6px 10px; margin: 6px 0; }
 .verdict { font-size: 22px; font-weight: 700; padding: 6px 10px; border-radius: 8px; margin-bottom: 6px; }

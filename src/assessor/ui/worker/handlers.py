@@ -20,12 +20,31 @@ import gradio as gr
 from assessor.bank.schema import LEVEL_NAMES
 from assessor.dialogue import InputProblem, ResultView, Turn, clean_text
 from assessor.i18n import t
+from assessor.practice import Practice, PracticeTurn
 from assessor.report.files import FileFolder
 from assessor.ui.context import AppContext
 from assessor.ui.text import chat_messages, safe_markdown
 from assessor.ui.worker.layout import READ_ALOUD_JS, STOP_READING_JS, WorkerLayout
-from assessor.ui.worker.model import CHOICE_TYPES, Answered, Choices, Tab, WorkerScreen, lang_of
-from assessor.ui.worker.render import ask_markdown, render, review_html
+from assessor.ui.worker.model import (
+    CHOICE_TYPES,
+    Answered,
+    Choices,
+    OtherLanguage,
+    PracticeRound,
+    Tab,
+    WorkerScreen,
+    lang_of,
+)
+from assessor.ui.worker.render import (
+    ask_markdown,
+    practice_areas,
+    practice_buttons,
+    render,
+    review_areas,
+    review_html,
+    shown_question,
+)
+from assessor.views import QuestionView
 
 log = logging.getLogger(__name__)
 Updates = dict[Any, Any]
@@ -49,6 +68,7 @@ class WorkerPage(WorkerLayout):
         self.ctx = ctx
         self.bank = ctx.bank
         self.assessment = ctx.assessment
+        self.practice = Practice(ctx.bank, ctx.assessment.store)
         self.reports = FileFolder(ctx.report_dir)
 
     def build(self) -> None:
@@ -87,6 +107,11 @@ class WorkerPage(WorkerLayout):
         on(self.ask_text.submit, self.on_ask, [self.ask_text, self.tab], "ask_enter", api_visibility="undocumented")
         on(self.retake_btn.click, self.on_retake, [self.tab], "retake")
         on(self.review_btn.click, self.on_review, [self.tab], "review")
+        for i, button in enumerate(self.practice_btns):
+            on(button.click, self._practice_handler(i, "result"), [self.tab], f"practice_{i}")
+        for i, button in enumerate(self.review_practice_btns):
+            on(button.click, self._practice_handler(i, "review"), [self.tab], f"review_practice_{i}",
+               api_visibility="undocumented")
 
     def on_page_load(self, blocks: gr.Blocks) -> None:
         """Register the page-load event (restores language and session from the browser)."""
@@ -110,11 +135,33 @@ class WorkerPage(WorkerLayout):
         """The screen model for `tab` after a step (reads the transcript and builds the chart when needed)."""
         send_result = labels or set_lang or tab.result_is_new
         tab.result_is_new = False
-        chat = chat_messages(self.assessment.transcript(tab.session_id, tail=CHAT_TAIL)) if tab.session_id else []
+        chat = chat_messages(self._answered_only(tab)) if tab.session_id and tab.practice is None else []
         radar = self._radar(tab.result) if send_result and tab.mode == "result" and tab.result else None
+        shown = shown_question(tab)
         return WorkerScreen(tab=tab, choices=self.choices(tab), notice=notice, chat=chat + (extra_chat or []),
                             radar=radar, labels=labels, set_lang=set_lang, new_question=new_question,
-                            send_result=send_result, notice_at=at, tick=next(_TICKS))
+                            send_result=send_result, notice_at=at, tick=next(_TICKS),
+                            glossary=list(self.bank.glossary.values()), other=self._other(shown))
+
+    def _answered_only(self, tab: Tab) -> list[Any]:
+        """The transcript's tail; while a verdict is up, without the next question (already stored as pending):
+        the transcript shows only what she has answered so far."""
+        messages = self.assessment.transcript(tab.session_id or "", tail=CHAT_TAIL)
+        pending = tab.question.item_id if tab.answered is not None and tab.question is not None else None
+        if pending is not None and pending != tab.answered.question.item_id:  # type: ignore[union-attr]
+            cut = next((i for i in range(len(messages) - 1, -1, -1)
+                        if messages[i].kind == "question" and messages[i].item_id == pending), None)
+            if cut is not None:
+                messages = messages[:cut]
+        return messages
+
+    def _other(self, shown: QuestionView | None) -> OtherLanguage | None:
+        """The shown question in the other language (for the card's 看英文 / 看中文 toggle)."""
+        item = self.bank.items.get(shown.item_id) if shown is not None else None
+        if shown is None or item is None:
+            return None
+        other = "en" if shown.lang == "zh" else "zh"
+        return OtherLanguage(lang=other, stem=item.stem.get(other), options=[o.text(other) for o in item.options])
 
     def _render(self, tab: Tab, **flags: Any) -> Updates:
         return render(self.screen_of(tab, **flags), self)
@@ -139,6 +186,15 @@ class WorkerPage(WorkerLayout):
     def on_lang(self, lang: Any, tab: Tab) -> Updates:
         """Switch every label, the current question and the result to the other language."""
         tab.lang = lang_of(lang)
+        if tab.practice is not None:
+            practice = tab.practice
+            sid = practice.turn.session_id
+
+            def relabel() -> None:
+                practice.turn = self.practice.current(sid, tab.lang)
+                self._apply_turn(tab, self.assessment.current(tab.session_id or "", tab.lang))
+
+            return self._guard(tab, relabel, new_question=True, labels=True)
         if tab.session_id is not None:
             sid = tab.session_id
             return self._guard(tab, lambda: self._apply_turn(tab, self.assessment.current(sid, tab.lang)),
@@ -225,6 +281,8 @@ class WorkerPage(WorkerLayout):
 
     def on_tap(self, index: int, tab: Tab) -> Updates:
         """An option button: answers a single-choice or true/false question; adds a step for ordering."""
+        if tab.practice is not None:
+            return self._practice_tap(index, tab)
         tab.answered = None  # answering the next question (an API client need not press Next)
         question = tab.question
         if tab.mode != "quiz" or question is None:
@@ -242,6 +300,11 @@ class WorkerPage(WorkerLayout):
 
     def on_submit(self, checks: Any, open_text: Any, tab: Tab) -> Updates:
         """Submit for multiple choice (ticked boxes), ordering (the tapped order) and open scenarios (text)."""
+        if tab.practice is not None:
+            question = shown_question(tab)
+            if question is None or question.type != "multiple_choice":
+                return self._render(tab)
+            return self._practice_answer(tab, list(checks or []))
         tab.answered = None
         question = tab.question
         if tab.mode != "quiz" or question is None:
@@ -266,7 +329,14 @@ class WorkerPage(WorkerLayout):
         return self._guard(tab, rephrase, at="quiz")
 
     def on_next(self, tab: Tab) -> Updates:
-        """下一题 / Next after a verdict: the pending question (already stored as pending), or the result."""
+        """下一题 / Next after a verdict: the pending question (already stored as pending), or the result. In a
+        practice round: the next practice question, the round's summary, then back to the result."""
+        if tab.practice is not None:
+            if tab.practice.stage == "summary":
+                tab.practice = None
+            else:
+                tab.practice.answered = None
+            return self._render(tab, new_question=True)
         tab.answered = None
         return self._render(tab, new_question=True)
 
@@ -313,7 +383,58 @@ class WorkerPage(WorkerLayout):
         updates = self._guard(tab, review, at="top")
         if tab.mode == "result":
             updates[self.review_html] = review_html(entries, tab.lang)
+            tab.review_domains = list(dict.fromkeys(str(e["domain"]) for e in entries))
+            updates.update(practice_buttons(self.review_practice_btns, review_areas(tab), tab.lang,
+                                            self.review_practice_head))
         return updates
+
+    # ------------------------------------------------------------------ practice
+    def _practice_handler(self, index: int, source: str) -> Callable[[Tab], Updates]:
+        def practise(tab: Tab) -> Updates:
+            return self.on_practice(index, source, tab)
+
+        practise.__name__ = f"practice_{source}_{index}"
+        return practise
+
+    def on_practice(self, index: int, source: str, tab: Tab) -> Updates:
+        """练一练这方面 / Practise this area: an unscored round from the area of button `index` (of the result's
+        weak areas, or of 错题本's when `source` is "review"); the assessment is never changed."""
+        if tab.mode != "result" or tab.result is None or tab.session_id is None:
+            return self._render(tab)
+        areas = review_areas(tab) if source == "review" else practice_areas(tab.result)
+        if not 0 <= index < len(areas):
+            return self._render(tab)
+        domain, sid = areas[index][0], tab.session_id
+
+        def start() -> None:
+            tab.practice = PracticeRound(turn=self.practice.start(sid, domain, tab.lang))
+
+        return self._guard(tab, start, new_question=True, at="top")
+
+    def _practice_tap(self, index: int, tab: Tab) -> Updates:
+        question = shown_question(tab)
+        if question is None or question.type not in CHOICE_TYPES:
+            return self._render(tab)
+        if not 0 <= index < len(question.options):
+            return self._render(tab, notice=t("bad_option", tab.lang), at="quiz")
+        return self._practice_answer(tab, question.options[index][0])
+
+    def _practice_answer(self, tab: Tab, response: Any) -> Updates:
+        """Score and store a practice answer (under the practice session only) and show its verdict."""
+        practice = tab.practice
+        question = shown_question(tab)
+        if practice is None or question is None:
+            return self._render(tab)
+        sid, item_id = practice.turn.session_id, question.item_id
+
+        def answer() -> None:
+            turn: PracticeTurn = self.practice.answer(sid, item_id, response, tab.lang)
+            practice.turn = turn
+            if turn.feedback is not None:
+                practice.answered = Answered(question=question, chosen=_chosen(response), feedback=turn.feedback,
+                                             key=self._key(item_id))
+
+        return self._guard(tab, answer, new_question=True, at="quiz")
 
     def on_retake(self, tab: Tab) -> Updates:
         """Back to the intake for a new quiz (the finished one stays stored under its code)."""

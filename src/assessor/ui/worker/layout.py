@@ -18,6 +18,7 @@ from assessor.privacy import consent_markdown
 from assessor.ui.worker.model import Choices, Tab
 
 MAX_OPTIONS = 8
+MAX_AREAS = 12  # practice buttons: one per weak skill area of a result (a role has at most 11 areas)
 
 def _read_aloud_js() -> str:
     """Speaks the question and its options with the browser's own voices (offline where the device has them),
@@ -152,10 +153,18 @@ class WorkerLayout:
         with gr.Column(visible=False, elem_id="result") as self.result_box:
             self.result_md = gr.Markdown("", elem_id="result-md", elem_classes=["big-text"])
             self.result_cards = gr.HTML("", elem_id="result-cards")
+            self.practice_head = gr.HTML("", elem_id="practice-head")
+            with gr.Column(elem_id="practice-areas", elem_classes=["practice-areas"]):
+                self.practice_btns = [gr.Button("", visible=False, elem_id=f"practice-{i}",
+                                                elem_classes=["practice-btn"]) for i in range(MAX_AREAS)]
             self.radar = gr.Plot(label=t("radar_title", lang), elem_id="radar")
             self.pdf_btn = gr.DownloadButton(t("download_pdf", lang), elem_id="pdf-btn", elem_classes=["big-btn"])
             self.review_btn = gr.Button(t("review_button", lang), elem_id="review-btn", elem_classes=["big-btn"])
             self.review_html = gr.HTML("", elem_id="review")
+            self.review_practice_head = gr.HTML("", elem_id="review-practice-head")
+            with gr.Column(elem_id="review-practice-areas", elem_classes=["practice-areas"]):
+                self.review_practice_btns = [gr.Button("", visible=False, elem_id=f"review-practice-{i}",
+                                                       elem_classes=["practice-btn"]) for i in range(MAX_AREAS)]
             self.retake_btn = gr.Button(t("retake", lang), elem_id="retake-btn")
         with gr.Column(visible=False, elem_id="ask") as self.ask_box:
             with gr.Row():
@@ -184,5 +193,6 @@ class WorkerLayout:
                 self.next_btn, self.dont_btn, self.read_btn, self.read_stop_btn, self.stop_btn, self.confirm_box,
                 self.confirm_md, self.confirm_no, self.confirm_yes, self.read_text, self.transcript, self.chat,
                 self.result_box, self.result_md, self.result_cards, self.radar, self.pdf_btn, self.review_btn,
-                self.review_html, self.retake_btn, self.ask_box,
+                self.review_html, self.retake_btn, self.ask_box, self.practice_head, *self.practice_btns,
+                self.review_practice_head, *self.review_practice_btns,
                 self.ask_text, self.ask_btn, self.ask_out, self.screen, self.tick]

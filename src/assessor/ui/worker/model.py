@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assessor.bank.schema import GlossaryTerm
+from assessor.practice import PracticeTurn
 from assessor.views import FeedbackView, QuestionView, ResultView
 
 LANGS = ("zh", "en")
@@ -38,6 +40,8 @@ class Tab:
     answered: Answered | None = None
     confirm_stop: bool = False
     rephrased: str | None = None
+    practice: PracticeRound | None = None
+    review_domains: list[str] = field(default_factory=list)
 
     @property
     def mode(self) -> str:
@@ -49,9 +53,12 @@ class Tab:
     @property
     def view(self) -> str:
         """What the page shows: "intake", "question", "feedback" (the verdict of the last answer, with a Next
-        button, while the next question or the result waits) or "result"."""
+        button, while the next question or the result waits), "practice" (a practice round after the result:
+        its question, verdict or summary) or "result"."""
         if self.session_id is None:
             return "intake"
+        if self.practice is not None:
+            return "practice"
         if self.answered is not None:
             return "feedback"
         return "result" if self.result is not None else "question"
@@ -66,6 +73,31 @@ class Answered:
     chosen: list[str]
     key: list[str]
     feedback: FeedbackView
+
+
+@dataclass
+class PracticeRound:
+    """A practice round in progress: the latest step (`turn`) and, while the verdict is up, the answered
+    question; `summary` once she tapped past the last verdict (the round's tally and the way back)."""
+
+    turn: PracticeTurn
+    answered: Answered | None = None
+
+    @property
+    def stage(self) -> str:
+        """"question", "feedback" or "summary"."""
+        if self.answered is not None:
+            return "feedback"
+        return "summary" if self.turn.done else "question"
+
+
+@dataclass(frozen=True)
+class OtherLanguage:
+    """The shown question in the other language (看英文 / 看中文): its language, stem and option texts."""
+
+    lang: str
+    stem: str
+    options: list[str]
 
 
 @dataclass
@@ -84,7 +116,8 @@ class WorkerScreen:
 
     `tab` is the state after the step (its mode, language, question, tapped order, result and PDF path);
     `chat` the latest transcript as Chatbot messages (escaped); `radar` the result chart (only when the result is
-    sent); the flags say which parts to send: `labels` every label (the language may have changed),
+    sent); `glossary` the bank's terms (marked in the question card), `other` the shown question in the other
+    language (behind the card's 看英文 / 看中文 toggle); the flags say which parts to send: `labels` every label (the language may have changed),
     `set_lang` also the language switch itself, `new_question` clears the answer inputs, `send_result` the result
     panel (it is heavy: only when new or relabelled); `notice_at` names the control the notice belongs next to
     (one of `NOTICE_PLACES`); `tick` changes on every render (the page's busy indicator waits for it).
@@ -101,6 +134,8 @@ class WorkerScreen:
     send_result: bool = False
     notice_at: str = "top"
     tick: int = 0
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    other: OtherLanguage | None = None
 
     @property
     def lang(self) -> str:
@@ -127,4 +162,15 @@ def screen_summary(tab: Tab, notice: str = "") -> dict[str, Any]:
             "ready": result.ready, "n_items": result.n_items, "readiness": result.readiness_text,
             "domains": [{"domain": r.domain, "band": r.band, "n_items": r.n_items} for r in result.rows],
             "courses": [c.course_id for c in result.courses], "pdf": tab.pdf_path is not None},
+        "practice": None if tab.practice is None else practice_summary(tab.practice),
     }
+
+
+def practice_summary(practice: PracticeRound) -> dict[str, Any]:
+    """A practice round for API clients: its session, stage, tally and pending question (no key)."""
+    turn = practice.turn
+    q = turn.question if practice.stage == "question" else None
+    return {"session_id": turn.session_id, "of": turn.assessment_id, "domain": turn.domain, "stage": practice.stage,
+            "right": turn.right, "answered": turn.answered, "total": turn.total,
+            "question": None if q is None else {"item_id": q.item_id, "type": q.type, "stem": q.stem,
+                                                "options": [text for _oid, text in q.options]}}

@@ -13,11 +13,14 @@ from typing import Any
 
 import gradio as gr
 
+from assessor.bank.schema import GlossaryTerm
 from assessor.i18n import SEPARATORS, t
 from assessor.privacy import consent_markdown
+from assessor.ui.media import question_image_html
 from assessor.ui.text import plain, safe_markdown
+from assessor.ui.worker import terms as glossary
 from assessor.ui.worker.layout import WorkerLayout, notice_html
-from assessor.ui.worker.model import CHOICE_TYPES, Answered, Tab, WorkerScreen, screen_summary
+from assessor.ui.worker.model import CHOICE_TYPES, Answered, OtherLanguage, Tab, WorkerScreen, screen_summary
 from assessor.views import DomainRow, QuestionView, ResultView
 
 Updates = dict[Any, Any]
@@ -30,7 +33,7 @@ def render(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         c.tab: tab,
         c.saved: {"lang": tab.lang, "session_id": tab.session_id},
         c.intake_box: gr.update(visible=view == "intake"),
-        c.quiz_box: gr.update(visible=view in ("question", "feedback")),
+        c.quiz_box: gr.update(visible=view in ("question", "feedback", "practice")),
         c.result_box: gr.update(visible=view == "result"),
         c.ask_box: gr.update(visible=mode != "intake"),
         c.ask_out: gr.update(visible=mode != "intake"),  # right under the ask box (the chat keeps them too)
@@ -46,7 +49,7 @@ def render(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         u[c.ask_out] = gr.update(value="", visible=False)
     else:
         u[c.chat] = screen.chat
-    u.update(question(tab, c, screen.new_question))
+    u.update(question(tab, c, screen.new_question, screen.glossary, screen.other))
     if screen.send_result or mode != "result":
         u.update(result(screen, c))
     u[c.screen] = screen_summary(tab, screen.notice)
@@ -103,10 +106,21 @@ def option_label(tab: Tab, index: int) -> str:
     return f"({tab.order.index(oid) + 1}) {text}" if oid in tab.order else text
 
 
-def question(tab: Tab, c: WorkerLayout, new_question: bool) -> Updates:
+def shown_question(tab: Tab) -> QuestionView | None:
+    """The question waiting for an answer on screen: the assessment's, or the practice round's."""
+    if tab.practice is not None:
+        return tab.practice.turn.question if tab.practice.stage == "question" else None
+    return tab.question if tab.view == "question" else None
+
+
+def question(tab: Tab, c: WorkerLayout, new_question: bool, terms: list[GlossaryTerm] | None = None,
+             other: OtherLanguage | None = None) -> Updates:
     """The question's inputs: option buttons (choice, true/false, ordering), tick boxes (multiple choice), the
-    tapped order, the free-text box, submit, progress and the read-aloud text. Never the key (it is not there)."""
-    shown = tab.question if tab.view == "question" else None
+    tapped order, the free-text box, submit, progress and the read-aloud text. Never the key (it is not there).
+    In a practice round the same card shows its question, verdict and, at the end, the summary; the tools that
+    belong to the assessment (看不懂, end early, the transcript) are hidden."""
+    shown = shown_question(tab)
+    practice = tab.practice
     lang = tab.lang
     qtype = shown.type if shown else None
     options = shown.options if shown else []
@@ -134,23 +148,34 @@ def question(tab: Tab, c: WorkerLayout, new_question: bool) -> Updates:
     u[c.open_text] = gr.update(**open_update)
     u[c.submit_btn] = gr.update(visible=qtype in ("multiple_choice", "ordering", "open_scenario"),
                                 value=t("submit", lang))
-    answered = tab.answered
+    answered = practice.answered if practice is not None else tab.answered
     if shown is not None:
         u[c.progress] = safe_markdown(f"**{shown.progress}**")
-        u[c.card] = question_card(shown, tab.rephrased)
+        u[c.card] = question_card(shown, tab.rephrased if practice is None else None, terms or [], other)
         u[c.read_text] = shown.read_aloud_text
     elif answered is not None:
         u[c.progress] = safe_markdown(f"**{answered.question.progress}**")
         u[c.card] = feedback_card(answered, lang)
         u[c.read_text] = feedback_read_text(answered)
+    elif practice is not None and practice.stage == "summary":
+        u[c.progress] = safe_markdown(f"**{t('practice_done', lang)}**")
+        u[c.card] = practice_summary_card(practice.turn.summary(), lang)
+        u[c.read_text] = practice.turn.summary()
     else:
         u[c.progress], u[c.card], u[c.read_text] = "", "", ""
-    u[c.next_btn] = gr.update(visible=answered is not None,
-                              value=t("see_result" if tab.result is not None else "next_question", lang))
-    confirming = shown is not None and tab.confirm_stop
+    if practice is not None:
+        next_word = {"feedback": "see_result" if practice.turn.done else "next_question",
+                     "summary": "practice_back"}.get(practice.stage, "next_question")
+        u[c.next_btn] = gr.update(visible=practice.stage != "question", value=t(next_word, lang))
+    else:
+        u[c.next_btn] = gr.update(visible=answered is not None,
+                                  value=t("see_result" if tab.result is not None else "next_question", lang))
+    u[c.dont_btn] = gr.update(visible=practice is None, value=t("dont_understand", lang))
+    u[c.transcript] = gr.update(visible=practice is None, label=t("transcript", lang))
+    confirming = shown is not None and tab.confirm_stop and practice is None
     u[c.confirm_box] = gr.update(visible=confirming)
     u[c.confirm_md] = confirm_html(shown, lang) if confirming and shown is not None else ""
-    u[c.stop_btn] = gr.update(visible=shown is not None and not confirming)
+    u[c.stop_btn] = gr.update(visible=shown is not None and not confirming and practice is None)
     return u
 
 
@@ -158,14 +183,29 @@ def _lines(text: str) -> str:
     return "<br>".join(html.escape(line) for line in str(text).splitlines())
 
 
-def question_card(q: QuestionView, rephrased: str | None = None) -> str:
-    """The question card: the area, the stem, a plainer wording once she tapped 看不懂, and what to do (all
-    escaped; the options are buttons right under it)."""
+def question_card(q: QuestionView, rephrased: str | None = None, terms: list[GlossaryTerm] | None = None,
+                  other: OtherLanguage | None = None) -> str:
+    """The question card: the area, the stem (its glossary words tappable, `terms.marked`), the option labels'
+    glossary words as chips, a plainer wording once she tapped 看不懂, what to do, and the 看英文 / 看中文 toggle
+    with the question in the other language (`other`). All escaped; the options are buttons right under it."""
+    terms = terms or []
     plainer = f'<div class="q-plain" role="status" aria-live="polite">{_lines(rephrased)}</div>' if rephrased else ""
-    return (f'<div class="qcard" id="qcard">'
+    option_chips = glossary.chips((text for _oid, text in q.options), q.lang, terms,
+                                  skip=glossary.term_ids(q.stem, q.lang, terms))
+    return (f'<div class="qcard" id="qcard" lang="{q.lang}">'
             f'<div class="q-area">{html.escape(t("domain_label", q.lang, domain=q.domain_name))}</div>'
-            f'<div class="q-stem">{_lines(q.stem)}</div>{plainer}'
-            f'<div class="q-hint">{html.escape(q.instruction)}</div></div>')
+            f'<div class="q-stem">{glossary.marked(q.stem, q.lang, terms)}</div>{question_image_html(q)}'
+            f'{option_chips}{plainer}'
+            f'<div class="q-hint">{html.escape(q.instruction)}</div>'
+            f'{glossary.other_language(other, q.lang, terms)}</div>')
+
+
+def practice_summary_card(summary: str, lang: str) -> str:
+    """The end of a practice round: "答对 3 题，共 5 题" and that practice changes nothing (escaped)."""
+    return (f'<div class="qcard practice-summary" id="practice-summary" role="status" aria-live="polite">'
+            f'<div class="verdict v-partial">{html.escape(t("practice_done", lang))}</div>'
+            f'<div class="q-stem" id="practice-tally">{html.escape(summary)}</div>'
+            f'<div class="q-hint">{html.escape(t("practice_note", lang))}</div></div>')
 
 
 def feedback_card(a: Answered, lang: str) -> str:
@@ -179,7 +219,7 @@ def feedback_card(a: Answered, lang: str) -> str:
     head, *rest = fb.lines or [""]
     parts = ['<div class="qcard fb-card" id="fb-card">',
              f'<div class="verdict v-{tone}" id="verdict" role="status" aria-live="polite">{_lines(head)}</div>',
-             f'<div class="q-stem">{_lines(q.stem)}</div>']
+             f'<div class="q-stem">{_lines(q.stem)}</div>{question_image_html(q)}']
     if q.type in ("single_choice", "multiple_choice", "true_false"):
         parts.append('<ol class="fb-options">')
         for i, (oid, text) in enumerate(q.options, start=1):
@@ -221,7 +261,9 @@ def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
     shown = tab.result if tab.mode == "result" else None
     if shown is None:
         return {c.result_md: "", c.result_cards: "", c.review_html: "", c.radar: None,
-                c.pdf_btn: gr.update(value=None, label=t("download_pdf", tab.lang))}
+                c.pdf_btn: gr.update(value=None, label=t("download_pdf", tab.lang)),
+                **practice_buttons(c.practice_btns, [], tab.lang, c.practice_head),
+                **practice_buttons(c.review_practice_btns, [], tab.lang, c.review_practice_head)}
     lang = shown.lang
     head = [f"## {t('result_title', lang)}", "", shown.readiness_text, ""]
     if shown.stop_text:
@@ -233,7 +275,31 @@ def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
         c.review_html: "",
         c.radar: gr.update(value=screen.radar, label=t("radar_title", lang)),
         c.pdf_btn: gr.update(value=tab.pdf_path, label=t("download_pdf", lang), visible=tab.pdf_path is not None),
+        **practice_buttons(c.practice_btns, practice_areas(shown), lang, c.practice_head),
+        **practice_buttons(c.review_practice_btns, [], lang, c.review_practice_head),
     }
+
+
+def practice_areas(r: ResultView) -> list[tuple[str, str]]:
+    """(domain, name) of each weak area of a result (还差一点 or 还没测够): the areas "练一练这方面" offers."""
+    return [(row.domain, row.name) for row in r.rows if area_word(row, r.lang)[0] != "ok"]
+
+
+def review_areas(tab: Tab) -> list[tuple[str, str]]:
+    """(domain, name) of each area with a wrong or partly right answer in 错题本 (names from the result)."""
+    names = {row.domain: row.name for row in tab.result.rows} if tab.result is not None else {}
+    return [(d, names.get(d, d)) for d in tab.review_domains]
+
+
+def practice_buttons(buttons: list[Any], areas: list[tuple[str, str]], lang: str, head: Any = None) -> Updates:
+    """One "练一练：<area>" button per area (the rest hidden), and the heading above them when given."""
+    u: Updates = {b: gr.update(visible=i < len(areas),
+                               value=t("practice_button", lang, domain=areas[i][1]) if i < len(areas) else "")
+                  for i, b in enumerate(buttons)}
+    if head is not None:
+        u[head] = (f'<h3 class="cards-title" id="practice-title">{html.escape(t("practice_section", lang))}</h3>'
+                   if areas else "")
+    return u
 
 
 def area_word(row: DomainRow, lang: str) -> tuple[str, str]:
