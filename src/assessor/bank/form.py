@@ -390,9 +390,25 @@ def check_form(bank: Bank, form: ItemForm, base: Item | None, item_id: str) -> t
         item = Item.model_validate(raw)
     except ValidationError as error:
         errors += [e for e in _schema_errors(error, str(raw.get("type"))) if e not in errors]
-        return None, errors
+        try:  # empty texts aside, the bank's rules still say what else is wrong: every problem at once
+            trial = Item.model_validate(_filled(raw))
+        except ValidationError:
+            return None, errors
+        return None, errors + [e for e in rule_errors(bank, trial) if e not in errors]
     errors += rule_errors(bank, item)
     return (None, errors) if errors else (item, [])
+
+
+def _filled(value: Any) -> Any:
+    """`value` with every empty zh/en text replaced by a placeholder (to run the rules past a missing text)."""
+    if isinstance(value, dict):
+        out = {k: _filled(v) for k, v in value.items()}
+        if "zh" in out and "en" in out:
+            out.update({lang: out[lang] or "…" for lang in ("zh", "en") if isinstance(out[lang], str)})
+        return out
+    if isinstance(value, list):
+        return [_filled(v) for v in value]
+    return value
 
 
 def rule_errors(bank: Bank, item: Item) -> list[FieldError]:

@@ -13,6 +13,7 @@ import gradio as gr
 from assessor.bank.load import Bank
 from assessor.bank.schema import LEVELS
 from assessor.i18n import bi
+from assessor.ui.trainer.authoring import AuthoringPanel, say
 from assessor.ui.trainer.models_page import REGISTERED_COLUMNS, USAGE_COLUMNS
 from assessor.ui.trainer.tables import (
     HIT_COLUMNS,
@@ -59,6 +60,9 @@ class TrainerLayout:
                     self._exports()
                 with gr.Tab(bi("tab_bank"), elem_id="trainer-bank") as self.tab_bank_box:
                     self._bank()
+                with gr.Tab(say("tab", None), elem_id="trainer-authoring") as self.tab_authoring_box:
+                    self.authoring = AuthoringPanel(self)
+                    self.authoring.build()
                 with gr.Tab(bi("tr_rights_tab"), elem_id="trainer-rights") as self.tab_rights_box:
                     self._rights()
                 with gr.Tab(bi("tr_models_tab"), elem_id="trainer-models") as self.tab_models_box:

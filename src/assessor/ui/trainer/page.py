@@ -454,6 +454,7 @@ class TrainerPage(TrainerLayout):
         """Relabel this tab whenever `switch` (the page's language radio, 'zh'/'en') changes."""
         switch.change(self.on_language, [switch], language_outputs(self), api_visibility="private",
                       show_progress="hidden")
+        self.authoring.follow_language(switch)
 
     # ------------------------------------------------------------ wiring
 
