@@ -39,6 +39,7 @@ from assessor.results import role_name as bank_role_name
 from assessor.reviewing import held_back, point_feedback, review_score, with_review
 from assessor.services import LanguageService, Models
 from assessor.store import AssessmentSession, Message, StaleSession, Store
+from assessor.ui.media import svg_data_uri  # gradio-free: reads and re-checks a bank drawing
 from assessor.views import CourseView, DomainRow, FeedbackView, PointFeedback, QuestionView, ResultView, Turn
 
 __all__ = ["Assessment", "CourseView", "DomainRow", "FeedbackView", "InputProblem", "LanguageService", "Models",
@@ -204,8 +205,13 @@ class Assessment:
             stem=item.stem.get(lang), options=options, instruction=t(f"type_{item.type}", lang),
             progress=t("progress", lang, n=number, expected=expected, covered=covered, domains=len(state.domains)),
             number=number, expected=expected, domain=item.domain, domain_name=self.domain_name(item.domain, lang),
-            domains_covered=covered, domains_total=len(state.domains),
+            domains_covered=covered, domains_total=len(state.domains), **self._image(item, lang),
         )
+
+    def _image(self, item: Item, lang: str) -> dict[str, str]:
+        """The item's drawing (validated SVG as a data: URI) and its alt text in `lang`, for the question view."""
+        src = svg_data_uri(self.bank.root / "media", item.image.file) if item.image else None
+        return {"image_src": src, "image_alt": item.image.alt.get(lang)} if src and item.image else {}
 
     def _advance(self, row: AssessmentSession, state: SessionState, lang: str, *, notice: str | None = None,
                  feedback: FeedbackView | None = None, announce: bool = True) -> Turn:

@@ -30,6 +30,9 @@ class QuestionView:
     domain_name: str
     domains_covered: int
     domains_total: int
+    image_src: str = ""
+    """The item's drawing as a data: URI of its validated SVG ("" when it has none); `image_alt` says what it shows."""
+    image_alt: str = ""
 
     @property
     def read_aloud_text(self) -> str:

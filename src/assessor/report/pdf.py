@@ -31,6 +31,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from assessor.bank.load import Bank
 from assessor.i18n import bi, bi_short, t
 from assessor.report.findings import area_header, area_rows, stored_results, unreliable_text
+from assessor.report.pictures import transcript_pictures
 from assessor.report.plain import markdown_plain
 from assessor.responses import answer_text
 
@@ -195,6 +196,7 @@ def transcript_pdf(session: Any, worker: Any, responses: Sequence[Any], messages
         ])
     widths = [8 * mm, 24 * mm, 26 * mm, 7 * mm, 22 * mm, 38 * mm, 12 * mm, 24 * mm, 10 * mm]
     story.append(_table(rows, s["cell"], widths=widths))
+    story += transcript_pictures(bank, [r.item_id for r in responses], s["h2"], s["cell"], lambda x: escape(pdf_safe(x)))
     story.append(_p("对话 Messages", s["h2"]))
     for m in messages:
         source = f"[{m.speaker} · {m.kind} · {m.source}{' · ' + m.reason if m.reason else ''}]"

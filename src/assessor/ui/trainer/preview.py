@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from assessor.bank.load import Bank
 from assessor.bank.schema import Item
+from assessor.ui.media import item_image_html
 from assessor.ui.text import safe_markdown
 
 
 def item_preview(bank: Bank, item: Item, lang: str) -> str:
-    """One item in one language as Markdown: stem, options with the key marked, explanation (bank text, escaped)."""
+    """One item in one language as Markdown: stem, its picture (if any), options with the key marked, explanation
+    (bank text, escaped)."""
     domain = bank.domains.get(item.domain)
     lines = [f"### {item.id} · {safe_markdown(domain.name.get(lang) if domain else item.domain)} · L{item.level}"
              f" · {item.type}", "", safe_markdown(item.stem.get(lang)), ""]
+    picture = item_image_html(item, lang, bank.root / "media")
+    if picture:
+        lines += [picture, "", f"*{'图' if lang == 'zh' else 'Picture'}: `{item.image.file if item.image else ''}`*", ""]
     key = item.key
     if item.type == "ordering":
         lines += [f"{i}. {safe_markdown(o.text(lang))}" for i, o in enumerate(item.options, start=1)]
