@@ -5,6 +5,7 @@ screen go to artifacts/screenshots/phone-*.png."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -21,13 +22,104 @@ from tests.ui.conftest import SCREENSHOTS, BrowserQuiz
 
 pytestmark = pytest.mark.slow
 
-WORDS = {"zh": {"start": "开始", "confirm": "还有约", "result": "您的测试结果", "notice": "工作类别", "review": "错题本"},
-         "en": {"start": "Start", "confirm": "About", "result": "Your results", "notice": "kind of work", "review": "Answers to go over"}}
+WORDS = {"zh": {"start": "开始", "confirm": "还有约", "result": "您的测试结果", "notice": "工作类别", "review": "错题本",
+                "other": ("看英文", "收起英文"), "practice": "练一练", "tally": r"答对 \d+ 题，共 \d+ 题", "back": "回到我的结果"},
+         "en": {"start": "Start", "confirm": "About", "result": "Your results", "notice": "kind of work", "review": "Answers to go over",
+                "other": ("看中文", "Hide the Chinese"), "practice": "Practise", "tally": r"\d+ of \d+ right",
+                "back": "Back to my result"}}
 SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
 
 
 def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def _open_a_glossary_word(page: Any, tag: str) -> bool:
+    """Tap the first glossary word (in the stem, or a chip for a word in an option) on the question card: its
+    plain explanation opens in view and nothing is answered. False when the card has no such word."""
+    summary = page.locator("#qcard details.gl-term > summary, #qcard details.gl-chip > summary").first
+    if summary.count() == 0:
+        return False
+    before = progress_text(page)
+    summary.click()
+    tip = page.locator("#qcard details[open] .gl-tip").first
+    tip.wait_for(state="visible", timeout=5_000)
+    assert tip.inner_text().strip()
+    assert page.evaluate("""() => { const e = document.querySelector('#qcard details[open] .gl-tip');
+        const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight + 1; }""")
+    _shot(page, f"{tag}-3b-glossary-open")
+    page.wait_for_timeout(400)
+    assert progress_text(page) == before and not visible(page, "#verdict")  # a word's tap never answers
+    summary.click()  # and a second tap closes it
+    page.wait_for_function("() => !document.querySelector('#qcard details[open].gl-term, #qcard details[open].gl-chip')",
+                           timeout=5_000)
+    return True
+
+
+def _other_language_toggle(page: Any, words: dict[str, Any], tag: str) -> None:
+    """看英文 / 看中文 on the card: the same question in the other language below, only after a tap; a second tap
+    hides it again."""
+    show, hide = words["other"]
+    toggle = page.locator("#q-other > summary")
+    assert toggle.is_visible() and show in toggle.inner_text()
+    assert not page.locator("#q-other .q-other-body").is_visible()  # never shown by itself
+    assert toggle.bounding_box()["height"] >= 47.5
+    toggle.click()
+    body = page.locator("#q-other .q-other-body")
+    body.wait_for(state="visible", timeout=5_000)
+    assert body.inner_text().strip() and hide in toggle.inner_text()
+    _shot(page, f"{tag}-3c-other-language")
+    toggle.click()
+    body.wait_for(state="hidden", timeout=5_000)
+
+
+def _practise(page: Any, quiz: BrowserQuiz, code: str, words: dict[str, Any], tag: str) -> bool:
+    """Run a practice round from the first practice button in view to its summary and back to the result; the
+    store keeps its answers under the practice session, none in the assessment's responses. Returns whether a
+    glossary word was tapped on one of its questions."""
+    store = quiz.ctx.store
+    sessions = [s for s, w in store.list_sessions() if w.code == code]
+    assessment = next(s for s in sessions if s.kind == "assessment")
+    before = [(r.id, r.item_id) for r in store.responses(assessment.id)]
+    button = page.locator("#review-practice-areas button:visible, #practice-areas button:visible").first
+    assert words["practice"] in button.inner_text()
+    button.click()
+    page.wait_for_function("() => /练习|Practice/.test(document.querySelector('#progress')?.innerText || '')",
+                           timeout=30_000)
+    page.wait_for_timeout(400)
+    assert visible(page, "#qcard") and not visible(page, "#stop-btn")
+    tapped = False
+    for step in range(8):
+        if visible(page, "#practice-summary"):
+            break
+        if visible(page, "#option-0"):  # the practice question's options are labelled like the quiz's
+            assert page.locator("#option-0").inner_text().strip().startswith("1. ")
+        if not tapped:
+            tapped = _open_a_glossary_word(page, f"{tag}-practice")
+        answer_one(page)
+        wait_for_verdict(page)
+        assert comes_into_view(page, "#verdict") and comes_into_view(page, "#next-btn")
+        if step == 0:
+            _shot(page, f"{tag}-11-practice-verdict")
+        page.click("#next-btn")
+        page.wait_for_function("() => { const v = document.querySelector('#verdict');"
+                               " return !v || v.offsetParent === null; }", timeout=30_000)
+        page.wait_for_timeout(300)
+    page.wait_for_selector("#practice-summary", timeout=30_000)
+    assert re.search(words["tally"], page.locator("#practice-tally").inner_text())
+    assert comes_into_view(page, "#practice-summary") and comes_into_view(page, "#next-btn")
+    assert words["back"] in page.locator("#next-btn").inner_text()
+    _shot(page, f"{tag}-12-practice-summary")
+    practice = next(s for s, w in store.list_sessions() if w.code == code and s.kind == "practice")
+    assert practice.engine_settings["practice_of"] == assessment.id
+    practised = store.responses(practice.id)
+    assert practised and [(r.id, r.item_id) for r in store.responses(assessment.id)] == before
+    assert not {r.id for r in practised} & {r.id for r in store.all_responses()}
+    page.click("#next-btn")
+    page.wait_for_function("(w) => { const r = document.querySelector('#result-md');"
+                           " return r && r.offsetParent !== null && r.innerText.includes(w); }",
+                           arg=words["result"], timeout=30_000)
+    return tapped
 
 
 def _no_processing(page: Any) -> None:
@@ -66,9 +158,13 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
         page.wait_for_timeout(500)
         assert comes_into_view(page, "#qcard")
         _shot(page, f"{tag}-3-question")
+        _other_language_toggle(page, words, tag)
+        glossary_tapped = False
         for step in range(3):
             if visible(page, "#result-md") and page.locator("#result-md").inner_text().strip():
                 break
+            if not glossary_tapped:
+                glossary_tapped = _open_a_glossary_word(page, tag)
             if visible(page, "#checks"):  # submit with nothing ticked: the notice is where she tapped
                 page.click("#submit-btn")
                 page.wait_for_selector("#notice-quiz .notice-box", timeout=30_000)
@@ -113,6 +209,8 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
         page.locator("#review-title").scroll_into_view_if_needed()
         _shot(page, f"{tag}-10-review")
         assert page.locator("#review-title").inner_text() == words["review"]
+        glossary_tapped = _practise(page, browser_quiz, f"phone-{size}-{lang}", words, tag) or glossary_tapped
+        assert glossary_tapped, "no glossary word on any question seen (the shipped bank marks most of them)"
     finally:
         page.close()
 

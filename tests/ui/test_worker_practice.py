@@ -62,6 +62,8 @@ def test_practice_round_from_the_result_changes_nothing_of_the_assessment(page: 
     assert "练习" in value(out[page.progress]) and "不计分" in value(out[page.progress])
     assert out[page.stop_btn]["visible"] is False and out[page.dont_btn]["visible"] is False
     assert out[page.transcript]["visible"] is False
+    q = tab.practice.turn.question  # type: ignore[union-attr]
+    assert q is not None and value(out[page.option_btns[0]]) == f"1. {q.options[0][1]}"  # the options are labelled
     assert screen_summary(tab)["practice"]["stage"] == "question"
     practice_sid = tab.practice.turn.session_id  # type: ignore[union-attr]
     right = True

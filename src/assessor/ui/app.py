@@ -48,6 +48,7 @@ CSS = """
   position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
   clip: rect(0 0 0 0) !important; white-space: nowrap !important; }
 #lang-switch .wrap { flex-wrap: nowrap !important; gap: 8px !important; }
+.top-bar .form:has(#lang-switch) { background: transparent !important; border: none !important; box-shadow: none !important; }
 #lang-switch .wrap label { min-height: 48px !important; padding: 0 14px !important; margin: 0 !important;
   display: flex !important; align-items: center; }
 .top-bar { flex-wrap: wrap !important; }
@@ -61,6 +62,9 @@ CSS = """
 .qcard[lang="en"] .q-stem, .q-other-body[lang="en"] .q-other-stem { font-weight: 400; font-size: 20px; }
 /* glossary words: a dotted underline; a tap opens the plain explanation right under it (details/summary) */
 details.gl-term { display: inline; }
+/* a closed word must not break the sentence: its (hidden) content box takes no line of its own */
+details.gl-term::details-content { display: inline; }
+details.gl-term:not([open])::details-content { display: none; }
 details.gl-term > summary, details.gl-chip > summary { display: inline; list-style: none; cursor: pointer;
   border-bottom: 2px dotted #1565C0; -webkit-tap-highlight-color: rgba(21,101,192,.2); }
 details.gl-term > summary::-webkit-details-marker, details.gl-chip > summary::-webkit-details-marker,
@@ -174,7 +178,7 @@ JS = """
     const visible = (e) => e && e.offsetParent !== null && e.innerText.trim().length > 0;
     const notice = [...document.querySelectorAll('.notice-box, .confirm-text')].find(visible);
     const target = notice || [document.querySelector('#fb-card'), document.querySelector('#qcard'),
-                              document.querySelector('#result')].find(visible);
+                              document.querySelector('#practice-summary'), document.querySelector('#result')].find(visible);
     if (!target) return;
     const r = target.getBoundingClientRect();
     if (notice) { const box = notice.closest('#confirm-stop') || notice;

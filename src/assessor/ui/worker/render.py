@@ -96,8 +96,9 @@ def labels(screen: WorkerScreen, c: WorkerLayout) -> Updates:
 
 
 def option_label(tab: Tab, index: int) -> str:
-    """The text on option button `index`: "2. text" for a choice, "(1) text" for an ordering step already tapped."""
-    question = tab.question
+    """The text on option button `index`: "2. text" for a choice, "(1) text" for an ordering step already tapped
+    (of the question on screen: the assessment's or the practice round's)."""
+    question = shown_question(tab)
     if question is None or index >= len(question.options):
         return ""
     oid, text = question.options[index]
@@ -158,7 +159,7 @@ def question(tab: Tab, c: WorkerLayout, new_question: bool, terms: list[Glossary
         u[c.card] = feedback_card(answered, lang)
         u[c.read_text] = feedback_read_text(answered)
     elif practice is not None and practice.stage == "summary":
-        u[c.progress] = safe_markdown(f"**{t('practice_done', lang)}**")
+        u[c.progress] = ""
         u[c.card] = practice_summary_card(practice.turn.summary(), lang)
         u[c.read_text] = practice.turn.summary()
     else:
@@ -217,7 +218,7 @@ def feedback_card(a: Answered, lang: str) -> str:
     if getattr(fb, "provisional", False):
         tone = "partial"
     head, *rest = fb.lines or [""]
-    parts = ['<div class="qcard fb-card" id="fb-card">',
+    parts = [f'<div class="qcard fb-card" id="fb-card" lang="{q.lang}">',
              f'<div class="verdict v-{tone}" id="verdict" role="status" aria-live="polite">{_lines(head)}</div>',
              f'<div class="q-stem">{_lines(q.stem)}</div>{question_image_html(q)}']
     if q.type in ("single_choice", "multiple_choice", "true_false"):
