@@ -10,6 +10,7 @@ Figures (targets from issue 9): band quadratic-weighted kappa on answers not sen
 - `--legacy`: the older bench/labelled/grading.jsonl rows (written by people who knew the keywords).
 
     .venv/bin/python bench/grading.py [--held-out] [--legacy] [--kinds] [--errors] [--folds 5] [--speed-only]
+                                      [--per-lang 40] [--threads N]
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 from _common import LABELLED, ROOT
@@ -30,7 +32,7 @@ from assessor.grading.matcher import HeadFile
 from assessor.grading.metrics import labelled_score, summary
 from assessor.grading.scorer import Grader, GradeResult, score_band
 from assessor.grading.train import CachedEmbedder, cross_validate
-from assessor.retrieval.embedder import get_embedder
+from assessor.retrieval.embedder import Embedder, get_embedder
 from assessor.settings import get_settings
 
 TARGETS = {"band_qwk": (">=", 0.75), "unsafe_pass": ("<=", 0.03), "complete_full": (">=", 0.80),
@@ -97,6 +99,9 @@ def main() -> None:
     parser.add_argument("--kinds", action="store_true", help="figures per kind of answer")
     parser.add_argument("--errors", action="store_true", help="print band disagreements (non-held-out only)")
     parser.add_argument("--speed-only", action="store_true", help="only the ms per answer")
+    parser.add_argument("--per-lang", type=int, default=40, help="answers per language timed for speed")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="fix the e5 engine's thread count (default: chosen per call from the load)")
     args = parser.parse_args()
     bank = load_bank(get_settings().bank_dir)
     inner = get_embedder(args.embedder)
@@ -123,20 +128,61 @@ def main() -> None:
         report(f"held-out items ({len(held.items())} items, never tuned on; packaged head)", bank,
                [_Graded(e, grader.grade(bank.items[e.item], e.text)) for e in held.examples], args.kinds)
         embedder.save()
-    # speed: the real embedder, no cache, one answer at a time
-    sample = corpus.examples[:: max(1, len(corpus.examples) // 40)][:40]
-    if sample:
-        live = Grader(inner, head=head)
-        for e in sample:  # rubric vectors are encoded once per item, when the app first grades it
-            live.grade(bank.items[e.item], "热身 warm up")
-        start = time.perf_counter()
-        for e in sample:
-            live.grade(bank.items[e.item], e.text)
-        ms = 1000 * (time.perf_counter() - start) / len(sample)
-        load = os.getloadavg()[0]
-        print(f"speed: {ms:.0f} ms per answer over {len(sample)} answers (model loaded, rubric vectors cached; "
-              f"load average {load:.1f} on {os.cpu_count()} cores)" + ("" if ms <= 150 else " (MISSED)"))
+    speed(bank, corpus.examples, inner, head, args.per_lang, args.threads, embedder)
 
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0..100) by linear interpolation, as numpy's default."""
+    ordered = sorted(values)
+    at = (len(ordered) - 1) * q / 100
+    low = math.floor(at)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+
+
+def speed_sample(examples: Sequence[Example], per_lang: int) -> list[Example]:
+    """Up to `per_lang` answers per language, spread evenly over the (tuning) corpus, zh and en interleaved so
+    both see the same machine load."""
+    by_lang = {lang: [e for e in examples if e.lang == lang] for lang in ("zh", "en")}
+    picked = {lang: rows[:: max(1, len(rows) // per_lang)][:per_lang] for lang, rows in by_lang.items()}
+    out: list[Example] = []
+    for pair in zip_longest(picked["zh"], picked["en"]):
+        out.extend(e for e in pair if e is not None)
+    return out
+
+
+def speed(bank: Bank, examples: Sequence[Example], inner: Embedder, head: HeadFile, per_lang: int,
+          threads: int | None, rubric_source: CachedEmbedder | None = None) -> None:
+    """Per-answer ms with the real embedder (no vector cache), the model loaded and the sampled items' rubric
+    vectors encoded (as the app does at warm-up; taken from `rubric_source`, the disk cache of the same model,
+    when given): p50 / p95 per language, with the load average."""
+    sample = speed_sample(examples, per_lang)
+    if not sample:
+        return
+    if threads is not None and hasattr(inner, "threads"):
+        inner.threads = threads
+    live = Grader(inner, head=head)
+    live.warm((bank.items[e.item] for e in sample), rubric_source)
+    if rubric_source is not None:
+        rubric_source.save()
+    live.grade(bank.items[sample[0].item], "先打120 call 120")  # first call: the engine's thread pool
+    load_before = os.getloadavg()
+    ms: dict[str, list[float]] = {"zh": [], "en": []}
+    for e in sample:
+        start = time.perf_counter()
+        live.grade(bank.items[e.item], e.text)
+        ms[e.lang].append(1000 * (time.perf_counter() - start))
+    load_after = os.getloadavg()
+    mode = f"{threads} engine thread(s)" if threads else "engine threads per call (engine_threads)"
+    print(f"speed: ms per answer, model loaded, rubric vectors cached, clause vectors not cached; {mode}; "
+          f"load average (1/5/15 min) {'/'.join(f'{x:.1f}' for x in load_before)} before, "
+          f"{'/'.join(f'{x:.1f}' for x in load_after)} after, on {os.cpu_count()} cores")
+    for lang, values in ms.items():
+        if values:
+            p50, p95 = _percentile(values, 50), _percentile(values, 95)
+            print(f"  {lang}  answers {len(values):3}  p50 {p50:6.0f}{'' if p50 <= 150 else ' (MISSED)'}  "
+                  f"p95 {p95:6.0f}{'' if p95 <= 150 else ' (MISSED)'}  mean {sum(values) / len(values):6.0f}  "
+                  f"max {max(values):6.0f}   (target: 150 ms per answer)")
 
 if __name__ == "__main__":
     main()

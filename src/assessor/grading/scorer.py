@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -206,21 +207,35 @@ class Grader:
         key = (item.id, item.version)
         with self._lock:
             cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        points, crits = point_targets(item), critical_targets(item)
-        all_targets = points + crits
-        cores = [p.core for t in all_targets for p in t.phrases]
-        vecs = self.embedder.encode_passages(cores) if cores else np.zeros((0, 1))
-        tvs, at = [], 0
-        for t in all_targets:
-            n = len(t.phrases)
-            tvs.append(target_vectors(t, vecs[at : at + n], self._anchors))
-            at += n
-        value = (points, tvs[: len(points)], crits, tvs[len(points):])
+        if cached is None:
+            self.warm([item])
+            with self._lock:
+                cached = self._cache[key]
+        return cached
+
+    def warm(self, items: Iterable[Item], source: Embedder | None = None) -> int:
+        """Encode the rubric points, critical errors and examples of every open item not cached yet, in one
+        batch (the vectors equal one-item encoding: the engine encodes each text on its own), so no worker's
+        first answer to an item waits for them. `source` may supply the passage vectors instead (e.g. a disk
+        cache of the same model: ValueError when its model_id differs). Returns how many items were added;
+        ValueError for an item without a rubric, as grading it would."""
+        if source is not None and source.model_id != self.embedder.model_id:
+            raise ValueError(f"warm: {source.model_id} is not the grader's embedder {self.embedder.model_id}")
         with self._lock:
-            self._cache[key] = value
-        return value
+            todo = list({(i.id, i.version): i for i in items if (i.id, i.version) not in self._cache}.values())
+        built = [(item, point_targets(item), critical_targets(item)) for item in todo]
+        cores = [p.core for _, points, crits in built for t in points + crits for p in t.phrases]
+        vecs = (source or self.embedder).encode_passages(cores) if cores else np.zeros((0, 1))
+        at = 0
+        for item, points, crits in built:
+            tvs = []
+            for t in points + crits:
+                n = len(t.phrases)
+                tvs.append(target_vectors(t, vecs[at : at + n], self._anchors))
+                at += n
+            with self._lock:
+                self._cache[(item.id, item.version)] = (points, tvs[: len(points)], crits, tvs[len(points):])
+        return len(built)
 
     def analyse(self, item: Item, text: str) -> Analysis:
         """Clauses and pair features of a cleaned answer (ValueError for an item without a rubric)."""
