@@ -313,7 +313,7 @@ _FIELD_OF = (("stem.zh", "stem_zh"), ("stem.en", "stem_en"), ("explanation.zh", 
              ("plain", "plain_zh"), ("image.alt.zh", "image_alt_zh"), ("image.alt.en", "image_alt_en"),
              ("image", "image_file"), ("options", "options"), ("course_refs", "course_refs"),
              ("critical", "critical"), ("tags", "tags"), ("source", "source"), ("domain", "domain"),
-             ("level", "level"), ("type", "type"), ("irt", "level"), ("review_due", "source"))
+             ("level", "level"), ("type", "type"), ("irt", "level"), ("review_due", "source"), ("id", "domain"))
 
 # English rule messages (rules.py, load.py) → Chinese, by pattern; anything else is shown with a Chinese lead-in.
 _ZH_RULES: tuple[tuple[str, str], ...] = (
@@ -340,7 +340,9 @@ _ZH_RULES: tuple[tuple[str, str], ...] = (
     (r"does not exist", "找不到这个图片文件。"),
     (r"is not an SVG drawing", "图片必须是 SVG 图。"),
     (r"contains a script", "这个图片里有脚本或外部链接，不能用。"),
-    (r"at least 1 item|List should have at least 1 item", "至少选一个课程单元。"),
+    (r"at least 1 item|at least one course unit", "至少选一个课程单元。"),
+    (r"the format is not right", "格式不对。"),
+    (r"should start with", "不能改已有题目的领域：请写一道新题。"),
     (r"String should match pattern", "格式不对。"),
 )
 
@@ -362,7 +364,16 @@ def _form_field(name: str, kind: str) -> str:
     return "key" if name == "" else name.split(".")[0].split("[")[0]
 
 
+_EN_PLAIN: tuple[tuple[str, str], ...] = (  # pydantic's wording → a trainer's
+    (r"List should have at least 1 item", "choose at least one course unit"),
+    (r"String should match pattern", "the format is not right"),
+)
+
+
 def _mapped(name: str, message: str, kind: str) -> FieldError:
+    for pattern, plain in _EN_PLAIN:
+        if re.search(pattern, message):
+            message = plain if name.startswith("course_refs") or "pattern" in pattern else message
     en = message[0].upper() + message[1:] if message else message
     return FieldError(_form_field(name, kind), _zh(message), en if en.endswith(".") else en + ".")
 
@@ -383,19 +394,26 @@ def check_form(bank: Bank, form: ItemForm, base: Item | None, item_id: str) -> t
     the schema, then the bank's rules (`check_cross_references`) on `bank` with this item in it. An item is
     returned only when there is no problem at all."""
     raw, errors = parse_form(form, base)
-    raw["id"] = item_id
+    raw["id"] = item_id if re.fullmatch(r"[a-z]{3}-\d{4}", item_id) else "new-0000"  # no domain yet: its own error
+    own = list(errors)  # the form's own reading: its domain message stands for the rules' one
     if base is not None:
         raw.update(status=base.status, reviewed=base.reviewed, version=base.version)
     try:
         item = Item.model_validate(raw)
     except ValidationError as error:
         errors += [e for e in _schema_errors(error, str(raw.get("type"))) if e not in errors]
-        try:  # empty texts aside, the bank's rules still say what else is wrong: every problem at once
-            trial = Item.model_validate(_filled(raw))
+        filled = _filled(raw)
+        if not filled.get("course_refs") and bank.courses:
+            filled["course_refs"] = [next(iter(bank.courses))]
+        try:  # empty texts and units aside, the bank's rules still say what else is wrong: every problem at once
+            trial = Item.model_validate(filled)
         except ValidationError:
             return None, errors
-        return None, errors + [e for e in rule_errors(bank, trial) if e not in errors]
+        reported = {e.field for e in errors}
+        errors += [e for e in rule_errors(bank, trial) if e not in errors and e.field not in reported]
+        return None, [e for e in errors if e.field != "domain" or e in own or not any(o.field == "domain" for o in own)]
     errors += rule_errors(bank, item)
+    errors = [e for e in errors if e.field != "domain" or e in own or not any(o.field == "domain" for o in own)]
     return (None, errors) if errors else (item, [])
 
 

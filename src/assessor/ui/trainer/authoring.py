@@ -97,6 +97,20 @@ def _pair(pair: tuple[str, str], lang: Any) -> str:
     return pair[0] if lang == "zh" else pair[1] if lang == "en" else f"{pair[0]} / {pair[1]}"
 
 
+def domain_choices(bank: Bank, lang: Any) -> list[tuple[str, str]]:
+    """(the domain's name in `lang`, id) for the fixed domains."""
+    out = []
+    for domain_id in DOMAIN_IDS:
+        found = bank.domains.get(domain_id)
+        out.append((_pair((found.name.zh, found.name.en), lang) if found else domain_id, domain_id))
+    return out
+
+
+def level_choices(lang: Any) -> list[tuple[str, int]]:
+    """("L5 五级/初级工", 5) … in `lang`."""
+    return [(f"L{lv} " + _pair((LEVEL_NAMES[lv]["zh"], LEVEL_NAMES[lv]["en"]), lang), lv) for lv in LEVELS]
+
+
 def unit_choices(bank: Bank) -> list[tuple[str, str]]:
     """(label, "COURSE/unit") for every course unit, the course itself too."""
     out: list[tuple[str, str]] = []
@@ -157,9 +171,8 @@ class AuthoringPanel:
         self.errors = gr.Markdown("", elem_id="authoring-errors")
         c: dict[str, Any] = {}
         with gr.Row():
-            c["domain"] = gr.Dropdown([(d, d) for d in DOMAIN_IDS], value=None, label=say("domain", None))
-            c["level"] = gr.Dropdown([(f"L{lv} {LEVEL_NAMES[lv]['zh']}", lv) for lv in LEVELS], value=5,
-                                     label=say("level", None))
+            c["domain"] = gr.Dropdown(domain_choices(bank, None), value=None, label=say("domain", None))
+            c["level"] = gr.Dropdown(level_choices(None), value=5, label=say("level", None))
             c["type"] = gr.Dropdown([(_pair(TYPE_NAMES[t], None), t) for t in ITEM_TYPES], value="single_choice",
                                     label=say("type", None))
         with gr.Row():
@@ -230,23 +243,27 @@ class AuthoringPanel:
 
     def follow_language(self, switch: Any) -> None:
         """Relabel the sub-tab and show its messages in the language `switch` ('zh'/'en') chooses."""
-        outputs = [self.lang, *self.field_list, self.pick, self.open_btn, self.new_btn, self.save_btn,
+        outputs = [self.lang, self.status, *self.field_list, self.pick, self.open_btn, self.new_btn, self.save_btn,
                    self.review_title, self.review_pick, self.review_refresh, self.comment, self.approve_btn,
                    self.send_back_btn]
         if getattr(self.page, "tab_authoring_box", None) is not None:
             outputs.append(self.page.tab_authoring_box)
-        switch.change(self.on_tab_language, [switch], outputs, api_visibility="private", show_progress="hidden")
+        switch.change(self.on_tab_language, [switch, self.item_id], outputs, api_visibility="private", show_progress="hidden")
 
     # ------------------------------------------------------------ handlers
 
-    def on_tab_language(self, lang: Any) -> Updates:
-        """Labels and buttons in `lang`; later messages in `lang` too."""
+    def on_tab_language(self, lang: Any, item_id: Any = "") -> Updates:
+        """Labels, buttons and the form's status line in `lang`; later messages in `lang` too."""
         lang = lang if lang in ("zh", "en") else None
-        out: Updates = {self.lang: lang}
+        wanted = str(item_id or "")
+        out: Updates = {self.lang: lang, self.status: self._status(ItemForm(item_id=wanted if wanted in self.bank.items
+                                                                                 else ""), lang)}
         for name, component in self.fields.items():
             out[component] = gr.update(label=say(name, lang))
         out[self.fields["type"]] = gr.update(label=say("type", lang),
                                              choices=[(_pair(TYPE_NAMES[t], lang), t) for t in ITEM_TYPES])
+        out[self.fields["domain"]] = gr.update(label=say("domain", lang), choices=domain_choices(self.bank, lang))
+        out[self.fields["level"]] = gr.update(label=say("level", lang), choices=level_choices(lang))
         for component, key in ((self.pick, "pick"), (self.review_pick, "review_pick"), (self.comment, "comment")):
             out[component] = gr.update(label=say(key, lang))
         for component, key in ((self.open_btn, "open"), (self.new_btn, "new"), (self.save_btn, "save"),

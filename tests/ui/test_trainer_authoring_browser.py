@@ -1,0 +1,78 @@
+"""Chromium on a 1366×768 laptop screen: a trainer opens "Write items", saves a form with mistakes and sees each
+field's problem next to it, in Chinese and in English; then a correct item is saved. Screenshots:
+artifacts/screenshots/trainer_authoring_{zh,en}.png."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assessor.i18n import bi, t
+from tests.ui.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    TINY_BANK,
+    chromium_available,
+    launched,
+    make_context,
+)
+
+pytestmark = pytest.mark.slow
+PASSWORD = "trainer-pass-123"
+
+
+def _fill(page: Any, label: str, text: str) -> None:
+    page.get_by_label(label, exact=True).first.fill(text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_authoring_form_shows_field_problems_in_the_page_language(tmp_path: Path, lang: str) -> None:
+    if not chromium_available():
+        pytest.skip("no chromium")
+    from playwright.sync_api import sync_playwright
+
+    from assessor.ui.trainer.authoring import say
+
+    bank = tmp_path / "bank"
+    shutil.copytree(TINY_BANK, bank)
+    ctx = make_context(tmp_path / "app", bank_dir=bank)
+    ctx.store.add_trainer("alice", PASSWORD)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with launched(ctx, with_trainer=True) as (_blocks, url), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        try:
+            page.goto(url, wait_until="load")
+            page.get_by_role("tab", name=bi("tab_trainer")).click()
+            page.locator("#trainer-username input, #trainer-username textarea").first.fill("alice")
+            page.locator("#trainer-password input").first.fill(PASSWORD)
+            page.locator("#trainer-login-btn").click()
+            page.locator("#trainer-content").wait_for(state="visible", timeout=20_000)
+            page.get_by_role("tab", name=bi("tab_worker")).click()  # the page's language switch is on the worker tab
+            switch = page.locator("#lang-switch")
+            switch.get_by_text("English").click()
+            if lang == "zh":
+                page.get_by_role("tab", name=t("tab_trainer", "en"), exact=True).wait_for(timeout=20_000)
+                switch.get_by_text("中文").click()
+            page.get_by_role("tab", name=t("tab_trainer", lang), exact=True).click(timeout=20_000)
+            page.get_by_role("tab", name=say("tab", lang), exact=True).click(timeout=20_000)
+            assert page.locator("#authoring-status").inner_text().startswith(say("new_status", lang)[:8])
+            _fill(page, say("stem_en", lang), "Where do you start when cleaning a window?")
+            _fill(page, say("options", lang), "a | 从上往下擦 | From the top down\nb | 从下往上擦 | From the bottom up")
+            _fill(page, say("key", lang), "c")
+            page.locator("#authoring-save").click()
+            errors = page.locator("#authoring-errors")
+            errors.get_by_text("⚠", exact=False).first.wait_for(timeout=20_000)
+            shown = errors.inner_text()
+            assert say("stem_zh", lang) in shown and say("key", lang) in shown
+            assert ("不能空着" if lang == "zh" else "empty") in shown
+            errors.scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / f"trainer_authoring_{lang}.png"))
+            assert page.get_by_label(say("stem_en", lang), exact=True).first.input_value().startswith("Where do")
+            assert not (bank / "items" / "cleaning-authored.yaml").exists()
+        finally:
+            browser.close()
