@@ -76,3 +76,63 @@ def test_the_authoring_form_shows_field_problems_in_the_page_language(tmp_path: 
             assert not (bank / "items" / "cleaning-authored.yaml").exists()
         finally:
             browser.close()
+
+
+def _choose(page: Any, label: str, option: str) -> None:
+    """Pick `option` (its visible text starts with it) in the Gradio dropdown labelled `label`."""
+    page.get_by_label(label, exact=True).first.click()
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def _login(page: Any, name: str) -> None:
+    page.locator("#trainer-username input, #trainer-username textarea").first.fill(name)
+    page.locator("#trainer-password input").first.fill(PASSWORD)
+    page.locator("#trainer-login-btn").click()
+    page.locator("#trainer-content").wait_for(state="visible", timeout=20_000)
+
+
+def test_a_trainer_writes_an_item_and_a_colleague_approves_it_in_the_browser(tmp_path: Path) -> None:
+    if not chromium_available():
+        pytest.skip("no chromium")
+    from playwright.sync_api import sync_playwright
+
+    from assessor.ui.trainer.authoring import say
+
+    bank = tmp_path / "bank"
+    shutil.copytree(TINY_BANK, bank)
+    ctx = make_context(tmp_path / "app", bank_dir=bank)
+    for name in ("alice", "bob"):
+        ctx.store.add_trainer(name, PASSWORD)
+    with launched(ctx, with_trainer=True) as (_blocks, url), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        try:
+            page.goto(url, wait_until="load")
+            page.get_by_role("tab", name=bi("tab_trainer")).click()
+            _login(page, "alice")
+            page.get_by_role("tab", name=say("tab", None)).click(timeout=20_000)
+            _choose(page, say("domain", None), "清洁")
+            _fill(page, say("stem_zh", None), "擦玻璃先擦哪里？")
+            _fill(page, say("stem_en", None), "Where do you start when cleaning a window?")
+            _fill(page, say("options", None),
+                  "a | 从上往下擦 | From the top down\nb | 从下往上擦 | From the bottom up\nc | 随便擦 | Anywhere")
+            _fill(page, say("key", None), "a")
+            _fill(page, say("explanation_zh", None), "从上往下，脏水不会弄脏擦好的地方。")
+            _fill(page, say("explanation_en", None), "Top down, so dirty water does not run onto the clean part.")
+            _choose(page, say("course_refs", None), "C-CLN-5/u1")
+            page.keyboard.press("Escape")
+            _fill(page, say("tags", None), "cleaning_order")
+            page.locator("#authoring-save").click()
+            page.locator("#authoring-status").get_by_text("cln-0003").first.wait_for(timeout=30_000)
+            assert ctx.bank.items["cln-0003"].status == "pilot" and ctx.bank.items["cln-0003"].author == "alice"
+            page.locator("#trainer-logout-btn").click()
+            _login(page, "bob")
+            page.get_by_role("tab", name=say("tab", None)).click(timeout=20_000)
+            page.locator("#authoring-review-refresh").click()
+            page.locator("#authoring-review-card").get_by_text("擦玻璃先擦哪里").first.wait_for(timeout=20_000)
+            page.locator("#authoring-approve").click()
+            page.get_by_text("approved and active").first.wait_for(timeout=30_000)
+            item = ctx.bank.items["cln-0003"]
+            assert (item.status, item.reviewer) == ("active", "bob") and ctx.assessment.bank is ctx.bank
+        finally:
+            browser.close()

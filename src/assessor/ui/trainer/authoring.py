@@ -107,8 +107,9 @@ def domain_choices(bank: Bank, lang: Any) -> list[tuple[str, str]]:
 
 
 def level_choices(lang: Any) -> list[tuple[str, int]]:
-    """("L5 五级/初级工", 5) … in `lang`."""
-    return [(f"L{lv} " + _pair((LEVEL_NAMES[lv]["zh"], LEVEL_NAMES[lv]["en"]), lang), lv) for lv in LEVELS]
+    """("L5 五级/初级工", 5) … in `lang` ("Level 5 (Elementary)" in English)."""
+    return [(LEVEL_NAMES[lv]["en"] if lang == "en" else f"L{lv} " + _pair((LEVEL_NAMES[lv]["zh"], LEVEL_NAMES[lv]["en"]), lang),
+             lv) for lv in LEVELS]
 
 
 def unit_choices(bank: Bank) -> list[tuple[str, str]]:
@@ -290,6 +291,7 @@ class AuthoringPanel:
         shown = {c: u["visible"] for c, u in self.on_type(form.type).items()}
         for name, value in zip(FORM_FIELDS, form.values(), strict=True):
             component = self.fields[name]
+            value = None if name == "domain" and not value else value  # an empty choice, not an unknown one
             out[component] = gr.update(value=value, info=None, **({"visible": shown[component]} if component in shown else {}))
         return out
 
