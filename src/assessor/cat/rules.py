@@ -16,7 +16,7 @@ import numpy as np
 
 from assessor.bank.load import Bank
 from assessor.cat import claims, select, stop
-from assessor.cat.estimate import own_posteriors
+from assessor.cat.estimate import Observation, own_posteriors
 from assessor.cat.session import SessionState, observations
 
 
@@ -27,6 +27,13 @@ def k_needed(state: SessionState) -> dict[str, int]:
 
 
 _P_OWN_CACHE: dict[tuple[object, ...], dict[str, float]] = {}
+_LIMITS_CACHE: dict[tuple[object, ...], tuple[dict[str, int], dict[str, int]]] = {}
+
+
+def _answers_key(state: SessionState, obs: list[Observation] | None = None) -> tuple[object, ...]:
+    """What p_own depends on: the domains, cut, prior and the scored answers (with their frozen parameters)."""
+    return (tuple(state.domains), state.cut_score, tuple(state.prior_mean), tuple(map(tuple, state.prior_cov)),
+            tuple(observations(state) if obs is None else obs))
 
 
 def p_own(state: SessionState) -> dict[str, float]:
@@ -34,7 +41,7 @@ def p_own(state: SessionState) -> dict[str, float]:
     (estimate.own_posteriors). Memoised on the answers, domains, prior and cut (the stop rules ask it
     many times per answer)."""
     obs = observations(state)
-    key = (tuple(state.domains), state.cut_score, tuple(state.prior_mean), tuple(map(tuple, state.prior_cov)), tuple(obs))
+    key = _answers_key(state, obs)
     hit = _P_OWN_CACHE.get(key)
     if hit is not None:
         return dict(hit)
@@ -72,7 +79,22 @@ def limits(state: SessionState) -> tuple[dict[str, int], dict[str, int]]:
     """Minimum and maximum own answers per area: the minimum is k (the config's minimum if larger), and one
     more than now for an area whose own answers contradict its estimate, and for a disputed area (`disputed`)
     one more than now up to k + `dispute_extra_items`; the maximum is ⌈factor · share · max_items⌉, at
-    least k + 3."""
+    least k + 3. Memoised on everything it reads (the stop and selection rules ask it many times per answer)."""
+    cfg = state.config
+    key = (_answers_key(state), tuple(p_own(state).items()), tuple(state.theta.items()), tuple(state.se.items()), tuple(state.shares.items()),
+           tuple(state.focus), state.own_evidence_k, cfg.max_items, cfg.min_per_domain, cfg.max_per_domain_factor,
+           cfg.focus_extra_items, cfg.dispute_extra_items, cfg.dispute_p_joint, cfg.dispute_p_own)
+    hit = _LIMITS_CACHE.get(key)
+    if hit is not None:
+        return dict(hit[0]), dict(hit[1])
+    mins, maxs = _limits(state)
+    if len(_LIMITS_CACHE) >= 4096:
+        _LIMITS_CACHE.clear()
+    _LIMITS_CACHE[key] = (dict(mins), dict(maxs))
+    return mins, maxs
+
+
+def _limits(state: SessionState) -> tuple[dict[str, int], dict[str, int]]:
     cfg = state.config
     k = k_needed(state)
     maxs = stop.per_domain_limits(state.shares, cfg.max_items, cfg.min_per_domain, cfg.max_per_domain_factor)
