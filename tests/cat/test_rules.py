@@ -149,3 +149,26 @@ def test_disputed_area_needs_more_own_answers(small_bank, monkeypatch):
     state.config.dispute_extra_items = 0
     monkeypatch.setattr(rules, "p_own", lambda s: {x: (0.6 if x == d else 0.99) for x in s.domains})
     assert rules.limits(state)[0][d] == max(state.config.min_per_domain, k[d])
+
+
+def test_memoised_rules_equal_a_fresh_computation(small_bank):
+    """rules.limits and rules.p_own are memoised for speed: at every step they equal the uncached computation,
+    and a changed estimate (part of the key) is never answered from an older entry."""
+    from assessor.cat import rules
+    from assessor.cat.estimate import own_posteriors
+    from assessor.cat.session import observations
+
+    state = engine.start_session(small_bank, "housekeeper", 4, seed=5, config=engine.EngineConfig(pilot_rate=0))
+    rng = np.random.default_rng(5)
+    for _ in range(12):
+        item = engine.next_item(small_bank, state)
+        assert item is not None
+        response, partial = synthesize_response(item, draw_category(item, -0.5, rng), rng)
+        state = engine.record_answer(small_bank, state, item.id, response, partial_credit=partial, seconds=20).state
+        assert rules.limits(state) == rules._limits(state)
+        mean, sd = own_posteriors(state.prior, observations(state), center=state.cut_score)
+        fresh = {d: claims.p_reached(float(m), float(s), state.cut_score) for d, m, s in zip(state.domains, mean, sd, strict=True)}
+        assert rules.p_own(state) == pytest.approx(fresh)
+    for d in state.domains:  # shared strength now says reached, very sure: a new key, a fresh answer
+        state.theta[d], state.se[d] = state.cut_score + 3.0, 0.2
+        assert rules.limits(state) == rules._limits(state)

@@ -59,3 +59,14 @@ def test_synthetic_bank_scale():
     assert len(bank.items) == 2000
     out = simulate(bank, "elderly_carer", 4, n_examinees=3, seed=0, baseline=False, config=EngineConfig(pilot_rate=0))
     assert 3 * 3 <= out["mean_items"] <= 30 and out["open_in_first_5"] == 0
+
+
+def test_simulation_is_deterministic_given_bank_and_seed(small_bank):
+    """The bench reruns to the same table: same bank and seed give the same figures (timing aside)."""
+    runs = [simulate(small_bank, "housekeeper", 5, n_examinees=6, seed=9) for _ in range(2)]
+    for out in runs:
+        out.pop("ms_per_selection")
+    assert runs[0] == runs[1]
+    other = simulate(small_bank, "housekeeper", 5, n_examinees=6, seed=10)
+    other.pop("ms_per_selection")
+    assert other != runs[0]
