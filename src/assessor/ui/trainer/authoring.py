@@ -298,6 +298,8 @@ class AuthoringPanel:
     def _status(self, form: ItemForm, lang: Any) -> str:
         if not form.item_id:
             return say("new_status", lang)
+        if lang not in ("zh", "en"):
+            return f"{self._status(form, 'zh')} / {self._status(form, 'en')}"
         item = self.bank.items[form.item_id]
         return say("edit_status", lang, id=item.id, version=item.version, status=_pair(STATUS_NAMES[item.status], lang))
 
