@@ -38,6 +38,7 @@ class Settings(BaseModel):
     generator_threads: int = 1  # torch threads for local generative models
     max_items: int = 30
     retention_months: int = 24  # personal data older than this is purged (`assessor purge`), see privacy.py
+    voice: bool = True  # the 按住说话 control on the worker's page (shown only when faster-whisper is installed)
     keep_audio: bool = False  # keep a worker's voice answers under <data_dir>/audio for the trainer (speech.keep_clip)
 
     @property

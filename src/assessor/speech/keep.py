@@ -7,6 +7,7 @@ import shutil
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 AUDIO_FOLDER = "audio"
 
@@ -28,3 +29,19 @@ def keep_clip(clip_path: str | Path, data_dir: Path, *, session_id: str, item_id
     target = folder / f"{_safe(item_id)}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}{suffix}"
     shutil.copyfile(source, target)
     return target
+
+
+def attach_audio(store: Any, session_id: str, item_id: str, audio_path: str | Path) -> bool:
+    """Record `audio_path` on the latest stored response of `session_id` to `item_id` (`responses.audio_path`);
+    False when there is no such response (nothing changed)."""
+    from sqlalchemy import select
+
+    from assessor.store.tables import Response
+
+    with store.db() as db, db.begin():
+        row = db.scalars(select(Response).where(Response.session_id == session_id, Response.item_id == item_id)
+                         .order_by(Response.seq.desc()).limit(1)).first()
+        if row is None:
+            return False
+        row.audio_path = str(audio_path)
+        return True

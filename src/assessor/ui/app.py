@@ -221,13 +221,28 @@ def launch_kwargs(ctx: AppContext) -> dict[str, Any]:
     serve (reports and exports under the data directory)."""
     ctx.files_dir.mkdir(parents=True, exist_ok=True)
     busy = json.dumps({lang: t("busy", lang) for lang in ("zh", "en")}, ensure_ascii=False)
-    return {"css": CSS, "js": JS.replace("__BUSY__", busy), "share": False, "footer_links": [], "show_error": False, "ssr_mode": False,
+    from assessor.ui.worker.voice import VOICE_CSS, combined_js
+
+    return {"css": CSS + VOICE_CSS, "js": combined_js(JS.replace("__BUSY__", busy)), "share": False, "footer_links": [], "show_error": False, "ssr_mode": False,
             "enable_monitoring": False, "allowed_paths": [str(ctx.files_dir)]}
+
+
+def _warm_voice(ctx: AppContext) -> None:
+    """Load the speech model in the background when the page offers voice, so the first clip does not wait."""
+    from assessor.ui.worker.voice import voice_available
+
+    if voice_available(ctx.settings):
+        from assessor.speech import get_transcriber, warm_in_background
+
+        cache = ctx.settings.data_dir / "cache"
+        get_transcriber(cache)
+        warm_in_background(cache)
 
 
 def launch(ctx: AppContext, host: str | None = None, port: int | None = None, **kwargs: Any) -> Any:
     """Build and start the app on host:port (default from settings: http://127.0.0.1:7860)."""
     blocks = build_app(ctx)
+    _warm_voice(ctx)
     options = {**launch_kwargs(ctx), **kwargs}
     options["share"] = False
     return blocks.launch(server_name=host or ctx.settings.host, server_port=port or ctx.settings.port, **options)

@@ -106,6 +106,7 @@ class WorkerPage(WorkerLayout):
         on(self.ask_btn.click, self.on_ask, [self.ask_text, self.tab], "ask")
         on(self.ask_text.submit, self.on_ask, [self.ask_text, self.tab], "ask_enter", api_visibility="undocumented")
         on(self.retake_btn.click, self.on_retake, [self.tab], "retake")
+        self.wire_voice()  # 按住说话 on the card and in the ask box (voice.py)
         on(self.review_btn.click, self.on_review, [self.tab], "review")
         for i, button in enumerate(self.practice_btns):
             on(button.click, self._practice_handler(i, "result"), [self.tab], f"practice_{i}")
@@ -299,7 +300,15 @@ class WorkerPage(WorkerLayout):
         return self._render(tab)
 
     def on_submit(self, checks: Any, open_text: Any, tab: Tab) -> Updates:
-        """Submit for multiple choice (ticked boxes), ordering (the tapped order) and open scenarios (text)."""
+        """Submit for multiple choice (ticked boxes), ordering (the tapped order) and open scenarios (text); for
+        a single choice or true/false, the option a voice answer selected (her tap on 提交 confirms it)."""
+        shown = shown_question(tab)
+        pick = tab.voice if tab.voice is not None and shown is not None and tab.voice.item_id == shown.item_id else None
+        if shown is not None and shown.type in CHOICE_TYPES and pick is not None and len(pick.option_ids) == 1:
+            if tab.practice is not None:
+                return self._practice_answer(tab, pick.option_ids[0])
+            tab.answered = None
+            return self._answer(tab, pick.option_ids[0])
         if tab.practice is not None:
             question = shown_question(tab)
             if question is None or question.type != "multiple_choice":
@@ -429,6 +438,7 @@ class WorkerPage(WorkerLayout):
 
         def answer() -> None:
             turn: PracticeTurn = self.practice.answer(sid, item_id, response, tab.lang)
+            self.keep_voice(tab, sid, item_id)
             practice.turn = turn
             if turn.feedback is not None:
                 practice.answered = Answered(question=question, chosen=_chosen(response), feedback=turn.feedback,
@@ -454,6 +464,7 @@ class WorkerPage(WorkerLayout):
                 if problem.key in ("stale_question", "session_finished"):  # a double tap: show where it stands
                     self._apply_turn(tab, self.assessment.current(sid, tab.lang))
                 raise
+            self.keep_voice(tab, sid, item_id)  # a held voice clip goes with this response (keep_audio only)
             self._apply_turn(tab, turn)
             if turn.feedback is not None:
                 tab.answered = Answered(question=question, chosen=_chosen(response), feedback=turn.feedback,

@@ -16,6 +16,7 @@ import gradio as gr
 from assessor.i18n import LANGS, t
 from assessor.privacy import consent_markdown
 from assessor.ui.worker.model import Choices, Tab
+from assessor.ui.worker.voice import VoiceParts
 
 MAX_OPTIONS = 8
 MAX_AREAS = 12  # practice buttons: one per weak skill area of a result (a role has at most 11 areas)
@@ -70,7 +71,7 @@ def notice_html(text: str) -> str:
     return f'<div class="notice-box" role="alert" aria-live="assertive">⚠️ {html.escape(text)}</div>'
 
 
-class WorkerLayout:
+class WorkerLayout(VoiceParts):
     """Creates the components (`build_layout()`) and lists every component a screen update may touch."""
 
     def build_layout(self, choices: Choices, browser_secret: str) -> None:
@@ -126,6 +127,7 @@ class WorkerLayout:
             self.order_reset = gr.Button(t("reset_order", lang), visible=False, elem_id="order-reset")
             self.open_text = gr.Textbox(label=t("your_answer", lang), lines=4, max_lines=10, visible=False,
                                         elem_id="open-text")
+            self.build_voice(lang)  # 按住说话 under the answer inputs (voice.py)
             self.submit_btn = gr.Button(t("submit", lang), variant="primary", visible=False, elem_id="submit-btn",
                                         elem_classes=["big-btn"])
             self.next_btn = gr.Button(t("next_question", lang), variant="primary", visible=False, elem_id="next-btn",
@@ -170,6 +172,7 @@ class WorkerLayout:
             with gr.Row():
                 self.ask_text = gr.Textbox(label=t("ask_bank", lang), max_lines=2, elem_id="ask-text", scale=4)
                 self.ask_btn = gr.Button(t("ask_button", lang), elem_id="ask-btn", scale=1)
+            self.build_ask_voice(lang)
             self._notice("ask")
             self.ask_out = gr.Markdown("", elem_id="ask-out", elem_classes=["big-text"])
         # Changes on every render: the page's own busy indicator (app.py's js) hides when it changes.
@@ -195,4 +198,4 @@ class WorkerLayout:
                 self.result_box, self.result_md, self.result_cards, self.radar, self.pdf_btn, self.review_btn,
                 self.review_html, self.retake_btn, self.ask_box, self.practice_head, *self.practice_btns,
                 self.review_practice_head, *self.review_practice_btns,
-                self.ask_text, self.ask_btn, self.ask_out, self.screen, self.tick]
+                self.ask_text, self.ask_btn, self.ask_out, self.screen, self.tick, *self.voice_outputs]

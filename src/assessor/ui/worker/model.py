@@ -42,6 +42,7 @@ class Tab:
     rephrased: str | None = None
     practice: PracticeRound | None = None
     review_domains: list[str] = field(default_factory=list)
+    voice: VoicePick | None = None  # what a voice answer proposed for the shown question (never submitted by itself)
 
     @property
     def mode(self) -> str:
@@ -62,6 +63,16 @@ class Tab:
         if self.answered is not None:
             return "feedback"
         return "result" if self.result is not None else "question"
+
+
+@dataclass(frozen=True)
+class VoicePick:
+    """A voice answer's proposal for question `item_id`: the option ids heard (shown selected until she taps
+    提交) and the clip held for the response when the centre keeps recordings (else None)."""
+
+    item_id: str
+    option_ids: tuple[str, ...] = ()
+    clip: str | None = None
 
 
 @dataclass

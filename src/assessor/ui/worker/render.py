@@ -50,6 +50,8 @@ def render(screen: WorkerScreen, c: WorkerLayout) -> Updates:
     else:
         u[c.chat] = screen.chat
     u.update(question(tab, c, screen.new_question, screen.glossary, screen.other))
+    u.update(c.voice_view(tab, shown_question(tab), new_question=screen.new_question,
+                          relabel=screen.labels or screen.set_lang))
     if screen.send_result or mode != "result":
         u.update(result(screen, c))
     u[c.screen] = screen_summary(tab, screen.notice)
@@ -126,10 +128,13 @@ def question(tab: Tab, c: WorkerLayout, new_question: bool, terms: list[Glossary
     qtype = shown.type if shown else None
     options = shown.options if shown else []
     u: Updates = {}
+    # options a voice answer proposed: shown selected until she taps 提交 (voice.py)
+    picked = tab.voice.option_ids if tab.voice is not None and shown and tab.voice.item_id == shown.item_id else ()
     for i, button in enumerate(c.option_btns):
         visible = qtype in (*CHOICE_TYPES, "ordering") and i < len(options)
         tapped = visible and qtype == "ordering" and options[i][0] in tab.order
-        u[button] = gr.update(value=option_label(tab, i) if visible else "", visible=visible, interactive=not tapped)
+        u[button] = gr.update(value=option_label(tab, i) if visible else "", visible=visible, interactive=not tapped,
+                              variant="primary" if visible and options[i][0] in picked else "secondary")
     checks: dict[str, Any] = {"visible": qtype == "multiple_choice", "label": t("your_answer", lang),
                               "choices": [(text, oid) for oid, text in options] if qtype == "multiple_choice" else []}
     if new_question:
@@ -147,7 +152,7 @@ def question(tab: Tab, c: WorkerLayout, new_question: bool, terms: list[Glossary
     if new_question:
         open_update["value"] = ""
     u[c.open_text] = gr.update(**open_update)
-    u[c.submit_btn] = gr.update(visible=qtype in ("multiple_choice", "ordering", "open_scenario"),
+    u[c.submit_btn] = gr.update(visible=qtype in ("multiple_choice", "ordering", "open_scenario") or bool(picked),
                                 value=t("submit", lang))
     answered = practice.answered if practice is not None else tab.answered
     if shown is not None:
