@@ -17,6 +17,8 @@ from assessor.dialogue import Assessment, Models
 from assessor.settings import Settings, get_settings
 from assessor.store import Store
 
+BANK_WATCH_SECONDS = 30.0  # how often a running app looks for bank files changed by another process
+
 
 @dataclass
 class AppContext:
@@ -63,8 +65,13 @@ class AppContext:
         assessment = Assessment(bank, store, models=models, config=config, centre=settings.centre)
         if background:
             models.load_in_background()
-        return cls(settings=settings, bank=bank, store=store, models=models, assessment=assessment,
-                   browser_secret=browser_secret(settings.data_dir))
+        ctx = cls(settings=settings, bank=bank, store=store, models=models, assessment=assessment,
+                  browser_secret=browser_secret(settings.data_dir))
+        if background:  # another process (or a trainer's save there) changed the bank folder: serve it too
+            from assessor.bank.watch import BankWatch
+
+            BankWatch(lambda: ctx.bank, ctx.use_bank).start(BANK_WATCH_SECONDS)
+        return ctx
 
     def use_bank(self, bank: Bank | None = None) -> Bank:
         """Swap in a new bank version without a restart (a fresh `load_bank` of the bank folder when none is
