@@ -142,3 +142,17 @@ def test_trainer_sessions_table_marks_practice(tiny_bank: Bank, db_url: str) -> 
     assessment_code = assessment.store.get_session(sid).resume_code  # type: ignore[union-attr]
     assert "练习 practice" in status[practice_code]
     assert "练习" not in status[assessment_code]
+
+
+def test_calibration_and_dif_rows_leave_practice_out(tiny_bank: Bank, db_url: str) -> None:
+    from assessor.cli.engine import _dif_from_store, _rows_from_store
+
+    assessment, sid = _finished(tiny_bank, db_url)  # db_url is also ASSESSOR_DATABASE_URL: the CLI reads it
+    practice = Practice(tiny_bank, assessment.store)
+    turn = practice.start(sid, "cleaning", "zh", seed=1)
+    while turn.question is not None:
+        turn = practice.answer(turn.session_id, turn.question.item_id,
+                               tiny_bank.items[turn.question.item_id].key[0], "zh")
+    rows = _rows_from_store()
+    assert rows is not None and rows and all(r[0].startswith(f"{sid}:") for r in rows)
+    assert len(_dif_from_store()) == len([r for r in assessment.store.responses(sid) if not r.pilot])

@@ -37,7 +37,8 @@ def _shot(page: Any, name: str) -> None:
 def _open_a_glossary_word(page: Any, tag: str) -> bool:
     """Tap the first glossary word (in the stem, or a chip for a word in an option) on the question card: its
     plain explanation opens in view and nothing is answered. False when the card has no such word."""
-    summary = page.locator("#qcard details.gl-term > summary, #qcard details.gl-chip > summary").first
+    summary = page.locator("#qcard > .q-stem details.gl-term > summary, "
+                           "#qcard > .gl-chips details.gl-chip > summary").first  # not the closed 看英文 part
     if summary.count() == 0:
         return False
     before = progress_text(page)

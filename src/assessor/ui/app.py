@@ -38,6 +38,8 @@ CSS = """
 #chat .message { font-size: 19px !important; }
 .progress p { font-size: 17px !important; color: #1565C0; margin: 0 !important; }
 .notice:empty, .notice .prose:empty { display: none; }
+/* an empty notice place or read-aloud status takes no room (the page keeps no blank bands between controls) */
+#tab-worker .notice:not(:has(.notice-box)), #read-status:has(#read-status-text:empty) { display: none !important; }
 .notice-box { font-size: 19px; color: #B71C1C; font-weight: 600; background: #FFEBEE; border-left: 5px solid #C62828;
   padding: 10px 12px; border-radius: 6px; }
 .lang-switch label { font-size: 17px !important; }

@@ -352,7 +352,7 @@ def review_html(entries: list[dict[str, Any]], lang: str) -> str:
         verdict = t("review_partial", lang) if e.get("partial") else t("wrong", lang)
         right = (f'<div class="fb-opt is-right"><span class="mark">✔</span> {html.escape(t("right_mark", lang) + SEPARATORS["label"][lang])}'
                  f'{_lines(e["right_answer"])}</div>') if e.get("right_answer") else ""
-        parts.append(f'<div class="qcard review-card"><div class="verdict v-{tone}">{html.escape(verdict)}</div>'
+        parts.append(f'<div class="qcard review-card" lang="{lang}"><div class="verdict v-{tone}">{html.escape(verdict)}</div>'
                      f'<div class="q-stem">{_lines(e["stem"])}</div>'
                      f'<div class="fb-opt is-wrong"><span class="mark">✘</span> {html.escape(t("review_yours", lang) + SEPARATORS["label"][lang])}'
                      f'{_lines(e["your_answer"])}</div>{right}'
