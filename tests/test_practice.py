@@ -156,3 +156,25 @@ def test_calibration_and_dif_rows_leave_practice_out(tiny_bank: Bank, db_url: st
     rows = _rows_from_store()
     assert rows is not None and rows and all(r[0].startswith(f"{sid}:") for r in rows)
     assert len(_dif_from_store()) == len([r for r in assessment.store.responses(sid) if not r.pilot])
+
+
+def test_trainer_exports_leave_practice_out(tiny_bank: Bank, db_url: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from assessor.report.files import FileFolder
+    from assessor.store import SessionFilter
+    from assessor.ui.trainer.exports import TrainerExports
+
+    assessment, sid = _finished(tiny_bank, db_url)
+    practice = Practice(tiny_bank, assessment.store)
+    turn = practice.start(sid, "cleaning", "zh", seed=1)
+    while turn.question is not None:
+        turn = practice.answer(turn.session_id, turn.question.item_id,
+                               tiny_bank.items[turn.question.item_id].key[0], "zh")
+    exports = TrainerExports(assessment.store, tiny_bank, FileFolder(Path(str(tmp_path)) / "files"))
+    responses = exports.responses(SessionFilter()).read_text(encoding="utf-8-sig")
+    sessions = exports.sessions(SessionFilter()).read_text(encoding="utf-8-sig")
+    xapi = exports.xapi(SessionFilter()).read_text(encoding="utf-8")
+    assert sid in responses and turn.session_id not in responses
+    assert sid in sessions and turn.session_id not in sessions
+    assert turn.session_id not in xapi
