@@ -58,6 +58,7 @@ def test_a_trainer_writes_an_item_and_the_running_app_has_it(app: AppContext) ->
     assert app.assessment.bank is app.bank and page.bank is app.bank  # no restart needed
     assert load_bank(app.bank.root).items["cln-0003"] == item
     assert [c[1] for c in out[panel.review_pick]["choices"]] == ["cln-0003"]
+    assert "cln-0003" in [c if isinstance(c, str) else c[1] for c in out[page.item_pick]["choices"]]
 
 
 def test_bad_input_shows_each_fields_problem_and_keeps_the_form(app: AppContext) -> None:

@@ -218,8 +218,8 @@ class AuthoringPanel:
     def _outputs(self) -> None:
         n = self.page.notice
         self.form_outputs = [n, self.item_id, self.token, self.status, self.errors, self.pick, *self.field_list]
-        self.save_outputs = [*self.form_outputs, self.review_pick, self.review_card]
-        self.review_outputs = [n, self.review_pick, self.review_card, self.comment, self.pick]
+        self.save_outputs = [*self.form_outputs, self.review_pick, self.review_card, self.page.item_pick]
+        self.review_outputs = [n, self.review_pick, self.review_card, self.comment, self.pick, self.page.item_pick]
 
     def _wire(self) -> None:
         self._outputs()
@@ -356,6 +356,7 @@ class AuthoringPanel:
                                         file=change.file)
             waiting = self.authoring().waiting()
             out[self.review_pick] = gr.update(choices=self._waiting_choices(waiting, lang))
+            out[self.page.item_pick] = gr.update(choices=sorted(self.bank.items))  # the Bank tab's preview list
             return out
 
         return self.page._guard(user, step)  # type: ignore[no-any-return]
@@ -382,7 +383,8 @@ class AuthoringPanel:
         message = notice or (say("waiting", lang, n=len(ids)) if ids else say("none_waiting", lang))
         return {self.page.notice: message, self.review_pick: gr.update(choices=choices, value=current),
                 self.review_card: card, self.comment: "" if notice else gr.update(),
-                self.pick: gr.update(choices=item_choices(self.bank))}
+                self.pick: gr.update(choices=item_choices(self.bank)),
+                self.page.item_pick: gr.update(choices=sorted(self.bank.items))}
 
     def on_review(self, user: Any, item_id: Any, lang: Any) -> Updates:
         """The list of pilot items waiting for review and the picked one in both languages."""
