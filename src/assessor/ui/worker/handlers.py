@@ -108,6 +108,7 @@ class WorkerPage(WorkerLayout):
         on(self.retake_btn.click, self.on_retake, [self.tab], "retake")
         self.wire_voice()  # 按住说话 on the card and in the ask box (voice.py)
         on(self.review_btn.click, self.on_review, [self.tab], "review")
+        on(self.cert_btn.click, self.on_certificate, [self.tab], "certificate")
         for i, button in enumerate(self.practice_btns):
             on(button.click, self._practice_handler(i, "result"), [self.tab], f"practice_{i}")
         for i, button in enumerate(self.review_practice_btns):

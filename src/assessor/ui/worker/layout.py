@@ -15,6 +15,7 @@ import gradio as gr
 
 from assessor.i18n import LANGS, t
 from assessor.privacy import consent_markdown
+from assessor.ui.worker.certificate import CertificateParts
 from assessor.ui.worker.model import Choices, Tab
 from assessor.ui.worker.voice import VoiceParts
 
@@ -71,7 +72,7 @@ def notice_html(text: str) -> str:
     return f'<div class="notice-box" role="alert" aria-live="assertive">⚠️ {html.escape(text)}</div>'
 
 
-class WorkerLayout(VoiceParts):
+class WorkerLayout(VoiceParts, CertificateParts):
     """Creates the components (`build_layout()`) and lists every component a screen update may touch."""
 
     def build_layout(self, choices: Choices, browser_secret: str) -> None:
@@ -161,6 +162,7 @@ class WorkerLayout(VoiceParts):
                                                 elem_classes=["practice-btn"]) for i in range(MAX_AREAS)]
             self.radar = gr.Plot(label=t("radar_title", lang), elem_id="radar")
             self.pdf_btn = gr.DownloadButton(t("download_pdf", lang), elem_id="pdf-btn", elem_classes=["big-btn"])
+            self.build_certificate(lang)
             self.review_btn = gr.Button(t("review_button", lang), elem_id="review-btn", elem_classes=["big-btn"])
             self.review_html = gr.HTML("", elem_id="review")
             self.review_practice_head = gr.HTML("", elem_id="review-practice-head")
@@ -198,4 +200,5 @@ class WorkerLayout(VoiceParts):
                 self.result_box, self.result_md, self.result_cards, self.radar, self.pdf_btn, self.review_btn,
                 self.review_html, self.retake_btn, self.ask_box, self.practice_head, *self.practice_btns,
                 self.review_practice_head, *self.review_practice_btns,
-                self.ask_text, self.ask_btn, self.ask_out, self.screen, self.tick, *self.voice_outputs]
+                self.ask_text, self.ask_btn, self.ask_out, self.screen, self.tick, *self.voice_outputs,
+                *self.cert_outputs]

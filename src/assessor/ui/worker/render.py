@@ -52,6 +52,7 @@ def render(screen: WorkerScreen, c: WorkerLayout) -> Updates:
     u.update(question(tab, c, screen.new_question, screen.glossary, screen.other))
     u.update(c.voice_view(tab, shown_question(tab), new_question=screen.new_question,
                           relabel=screen.labels or screen.set_lang))
+    u.update(c.certificate_view(tab, relabel=screen.labels or screen.set_lang))
     if screen.send_result or mode != "result":
         u.update(result(screen, c))
     u[c.screen] = screen_summary(tab, screen.notice)
@@ -135,8 +136,12 @@ def question(tab: Tab, c: WorkerLayout, new_question: bool, terms: list[Glossary
         tapped = visible and qtype == "ordering" and options[i][0] in tab.order
         u[button] = gr.update(value=option_label(tab, i) if visible else "", visible=visible, interactive=not tapped,
                               variant="primary" if visible and options[i][0] in picked else "secondary")
+    # while a verdict is up the pending multiple-choice question's choices stay (hidden): a client may submit
+    # it without pressing Next, and Gradio checks the ticked ids against the choices it last sent
+    pending = tab.question if shown is None and practice is None and tab.mode == "quiz" else shown
     checks: dict[str, Any] = {"visible": qtype == "multiple_choice", "label": t("your_answer", lang),
-                              "choices": [(text, oid) for oid, text in options] if qtype == "multiple_choice" else []}
+                              "choices": [(text, oid) for oid, text in pending.options]
+                              if pending is not None and pending.type == "multiple_choice" else []}
     if new_question:
         checks["value"] = []
     u[c.checks] = gr.update(**checks)
@@ -181,7 +186,8 @@ def question(tab: Tab, c: WorkerLayout, new_question: bool, terms: list[Glossary
     confirming = shown is not None and tab.confirm_stop and practice is None
     u[c.confirm_box] = gr.update(visible=confirming)
     u[c.confirm_md] = confirm_html(shown, lang) if confirming and shown is not None else ""
-    u[c.stop_btn] = gr.update(visible=shown is not None and not confirming and practice is None)
+    u[c.stop_btn] = gr.update(visible=shown is not None and not confirming and practice is None,
+                              value=t("stop_quiz", lang))  # else this update drops the relabel of labels()
     return u
 
 
