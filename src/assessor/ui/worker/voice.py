@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 Updates = dict[Any, Any]
 
 TEXTS: dict[str, dict[str, str]] = {
-    "hold": {"zh": "🎤 按住说话（说完松开）", "en": "🎤 Hold to talk (let go when done)"},
-    "ask_hold": {"zh": "🎤 按住说话问", "en": "🎤 Hold to ask by voice"},
+    "hold": {"zh": "🎤 按住说话", "en": "🎤 Hold to talk"},
+    "ask_hold": {"zh": "🎤 按住说话来问", "en": "🎤 Hold to ask"},
     "loading": {"zh": "正在准备语音，请稍等……", "en": "Getting voice ready, please wait…"},
     "heard": {"zh": "听到：“{text}”", "en": "Heard: “{text}”"},
     "picked": {"zh": "已帮您选中：{options}。请看一下，对的话点「{submit}」。",
@@ -102,15 +102,16 @@ class VoiceParts:
     def build_voice(self, lang: str) -> None:
         """The card's control (call inside the quiz column, under the answer inputs)."""
         with gr.Column(visible=False, elem_id="voice", elem_classes=["voice-ctl"]) as self.voice_box:
-            self.voice_note = gr.HTML(note_html(lang), elem_id="voice-note")
+            # the message first: right under the options it talks about ("已帮您选中：第 2 个")
+            self.voice_msg = gr.HTML("", elem_id="voice-msg", elem_classes=["voice-msg"])
+            self.voice_note = gr.HTML(note_html(lang), elem_id="voice-note", elem_classes=["voice-note"])
             self.voice_audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label=say("hold", lang),
                                         elem_id="voice-audio", elem_classes=["voice-audio"], editable=False)
-            self.voice_msg = gr.HTML("", elem_id="voice-msg", elem_classes=["voice-msg"])
 
     def build_ask_voice(self, lang: str) -> None:
         """The ask box's control (call inside the ask column)."""
         with gr.Column(elem_id="ask-voice", elem_classes=["voice-ctl"]) as self.ask_voice_box:
-            self.ask_voice_note = gr.HTML(note_html(lang), elem_id="ask-voice-note")
+            self.ask_voice_note = gr.HTML(note_html(lang), elem_id="ask-voice-note", elem_classes=["voice-note"])
             self.ask_voice_audio = gr.Audio(sources=["microphone", "upload"], type="filepath",
                                             label=say("ask_hold", lang), elem_id="ask-voice-audio",
                                             elem_classes=["voice-audio"], editable=False)
@@ -304,58 +305,68 @@ class VoiceParts:
 # The control's look: big (≥ 48 px targets), the message under it; the insecure-context line only when the page
 # script found no microphone.
 VOICE_CSS = """
-.voice-ctl { border: 2px dashed #90CAF9 !important; border-radius: 10px !important; }
-.voice-ctl button { min-height: 48px !important; min-width: 48px !important; font-size: 18px !important; }
-.voice-audio label, .voice-audio [data-testid="block-info"] { font-size: 19px !important; font-weight: 700; }
-.voice-insecure { display: none; font-size: 17px; color: #5D4037; background: #FFF8E1; border-left: 5px solid #F9A825;
+.voice-ctl { border: 2px dashed #90CAF9 !important; border-radius: 10px !important; gap: 6px !important; }
+#tab-worker .voice-ctl button { min-height: 48px !important; min-width: 48px !important; font-size: 18px !important; }
+#tab-worker .voice-audio label, #tab-worker .voice-audio [data-testid="block-info"] { font-size: 19px !important; font-weight: 700; }
+/* 录制 / 停止: one big button to hold (no long-press menu or text selection on a phone) */
+#tab-worker .voice-audio .record-button, #tab-worker .voice-audio .stop-button { min-height: 60px !important; min-width: 60% !important;
+  font-size: 21px !important; padding: 0 24px !important; }
+.voice-audio button { touch-action: none; user-select: none; -webkit-user-select: none; -webkit-touch-callout: none; }
+.voice-note { display: none !important; }
+.voice-ctl.voice-no-mic .voice-note { display: block !important; }
+.voice-ctl.voice-no-mic .source-selection { display: none !important; }
+.voice-insecure { font-size: 17px; color: #5D4037; background: #FFF8E1; border-left: 5px solid #F9A825;
   padding: 6px 10px; border-radius: 6px; }
-body.voice-no-mic .voice-insecure { display: block; }
+.voice-msg:not(:has(.voice-msg-box)) { display: none !important; }
 .voice-msg-box { font-size: 19px; line-height: 1.5; padding: 8px 12px; border-radius: 6px; }
 .voice-msg-box.voice-ok { background: #E3F2FD; color: #0D47A1; border-left: 5px solid #1565C0; }
 .voice-msg-box.voice-problem { background: #FFEBEE; color: #B71C1C; border-left: 5px solid #C62828; font-weight: 600; }
-.voice-msg:empty { display: none; }
 .option-btn button.primary, button.option-btn.primary { outline: 4px solid #1565C0; outline-offset: 2px; }
 """
 
-# The page script: no secure context (plain http on a LAN address) → no live microphone: switch each voice control
-# to its upload source, let the file input open the phone's recorder (accept="audio/*" capture) and show the
-# line why. In a secure context, holding the record button records and letting go stops (hold-to-talk).
+# The page script: no secure context (plain http on a LAN address) → no live microphone: each voice control
+# switches to its upload source, its file input opens the phone's recorder (accept="audio/*" capture), and the
+# line why shows (class voice-no-mic). In a secure context 录制 starts on press: holding it records until she lets
+# go (hold-to-talk); a short tap keeps recording until she taps 停止.
 VOICE_JS = """
 () => {
   const secure = window.isSecureContext && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
-  if (!secure) { document.body.classList.add('voice-no-mic'); }
+  window.__voiceSecure = secure;
   const fix = () => {
+    document.querySelectorAll('.voice-ctl').forEach((ctl) => { if (!secure) ctl.classList.add('voice-no-mic'); });
     document.querySelectorAll('.voice-audio').forEach((box) => {
       box.querySelectorAll('input[type=file]').forEach((input) => {
         if (input.getAttribute('accept') !== 'audio/*') input.setAttribute('accept', 'audio/*');
         if (!secure && !input.hasAttribute('capture')) input.setAttribute('capture', '');
       });
-      if (!secure && !box.dataset.voiceUpload) {
-        const upload = [...box.querySelectorAll('button')].find((b) => /upload/i.test(b.getAttribute('aria-label') || ''));
-        if (upload) { box.dataset.voiceUpload = '1'; upload.click(); }
-        box.querySelectorAll('button').forEach((b) => {
-          if (/record|microphone/i.test(b.getAttribute('aria-label') || '')) b.style.display = 'none';
-        });
+      if (!secure) {
+        const upload = box.querySelector('button[aria-label="Upload file"]:not(.selected)');
+        if (upload) upload.click();
+        return;
       }
-      if (secure && !box.dataset.voiceHold) {
-        box.dataset.voiceHold = '1';
-        let holding = false;
-        box.addEventListener('pointerdown', (ev) => {
-          const b = ev.target.closest('button');
-          if (!b || !/record/i.test((b.getAttribute('aria-label') || '') + ' ' + b.className + ' ' + b.textContent)) return;
-          holding = true;
-        }, true);
-        const release = () => {
-          if (!holding) return;
-          holding = false;
-          setTimeout(() => {
-            const stop = [...box.querySelectorAll('button')].find((b) => /stop/i.test((b.getAttribute('aria-label') || '') + ' ' + b.className));
-            if (stop) stop.click();
-          }, 250);
-        };
-        box.addEventListener('pointerup', release, true);
-        box.addEventListener('pointercancel', release, true);
-      }
+      if (box.dataset.voiceHold) return;
+      box.dataset.voiceHold = '1';
+      let downAt = 0, swallow = false;
+      box.addEventListener('pointerdown', (ev) => {
+        const rec = ev.target.closest('button.record-button');
+        if (!rec) return;
+        downAt = Date.now(); swallow = true;
+        rec.click();
+      }, true);
+      box.addEventListener('click', (ev) => {
+        if (swallow && ev.isTrusted) { ev.stopPropagation(); ev.preventDefault(); swallow = false; }
+      }, true);
+      const release = () => {
+        if (!downAt) return;
+        const held = Date.now() - downAt;
+        downAt = 0;
+        setTimeout(() => { swallow = false; }, 0);
+        if (held < 400) return;
+        setTimeout(() => { const stop = box.querySelector('button.stop-button');
+          if (stop && stop.offsetParent !== null) stop.click(); }, 150);
+      };
+      box.addEventListener('pointerup', release, true);
+      box.addEventListener('pointercancel', release, true);
     });
   };
   fix();
