@@ -7,18 +7,15 @@ from typer.testing import CliRunner
 
 from assessor.cli import app
 
-BANK = Path(__file__).resolve().parents[2] / "question_bank"
+TINY_BANK = Path(__file__).resolve().parents[1] / "fixtures" / "tiny_bank"
 runner = CliRunner()
 
 
 def _small_bank_copy(tmp_path: Path) -> Path:
-    """A writable bank: the shipped domains, roles and courses with the smallest shipped item file."""
+    """A writable copy of the tiny fixture bank (fixed content, so these tests do not depend on how the shipped
+    bank grows)."""
     bank_dir = tmp_path / "bank"
-    (bank_dir / "items").mkdir(parents=True)
-    for name in ("domains.yaml", "roles.yaml", "courses.yaml"):
-        shutil.copy(BANK / name, bank_dir / name)
-    smallest = min((BANK / "items").glob("*.yaml"), key=lambda f: f.stat().st_size)
-    shutil.copy(smallest, bank_dir / "items" / smallest.name)
+    shutil.copytree(TINY_BANK, bank_dir)
     return bank_dir
 
 
