@@ -211,7 +211,7 @@ def _findings(session: Any, bank: Bank | None, s: dict[str, ParagraphStyle]) -> 
     out: list[Any] = []
     flag = unreliable_text(session)
     if flag:
-        out.append(_p(flag, s["body"]))
+        out.append(_p(flag, ParagraphStyle("warn", parent=s["body"], textColor=colors.HexColor("#b00020"))))
     results = stored_results(session)
     if results is not None:
         out.append(_p(bi("tr_areas"), s["h2"]))
