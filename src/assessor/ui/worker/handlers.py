@@ -24,6 +24,7 @@ from assessor.practice import Practice, PracticeTurn
 from assessor.report.files import FileFolder
 from assessor.ui.context import AppContext
 from assessor.ui.text import chat_messages, safe_markdown
+from assessor.ui.worker import sparse
 from assessor.ui.worker.layout import READ_ALOUD_JS, STOP_READING_JS, WorkerLayout
 from assessor.ui.worker.model import (
     CHOICE_TYPES,
@@ -118,6 +119,7 @@ class WorkerPage(WorkerLayout):
     def on_page_load(self, blocks: gr.Blocks) -> None:
         """Register the page-load event (restores language and session from the browser)."""
         blocks.load(self.on_load, [self.saved], self.outputs, api_name="load", show_progress="hidden")
+        sparse.install(blocks, self.tab)  # each event sends only the updates that differ from the page's (sparse.py)
 
     # ------------------------------------------------------------------ screen
     def choices(self, tab: Tab) -> Choices:

@@ -1,0 +1,101 @@
+"""Send a browser only the component updates that differ from what it already has (server CPU per answer).
+
+The worker page answers every event with one update per output component (~90). Gradio rebuilds a component
+object, its config and its API schema for every `gr.update(...)` it receives, even an empty one (`gr.skip()`),
+so most of an answer's server time went on outputs that had not changed. `install(blocks)` wraps the app's
+`postprocess_data`: per browser session (Gradio's `SessionState`) it remembers the last update sent to each
+output of a sparse event and hands Gradio only the ones that differ; the others go out as Gradio's own empty
+update (`{"__type__": "update"}`, no change on the page), exactly what `gr.skip()` would send.
+
+Never dropped: stateful outputs (`gr.State`), the screen summary (`gr.JSON`, what API clients read), and any update that sets the value of a component the worker can
+edit (text boxes, tick boxes, radios, audio), since her typing changes those without the server knowing. An
+event that is not sparse, or returns a list instead of a `{component: update}` dict, makes the memo forget its
+outputs, so the next sparse event sends them in full.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import gradio as gr
+from gradio.blocks import Block
+
+EMPTY_UPDATE: dict[str, str] = {"__type__": "update"}
+EDITABLE = (gr.Textbox, gr.CheckboxGroup, gr.Radio, gr.Dropdown, gr.Audio, gr.Checkbox, gr.Number, gr.Slider,
+            gr.File, gr.Image)
+MEMO = "_assessor_sent"
+
+
+def _memo(state: Any) -> dict[int, Any]:
+    memo = getattr(state, MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(state, MEMO, memo)
+    return memo
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # e.g. objects whose == is not a plain bool
+        return False
+
+
+def changed_only(updates: dict[Any, Any], memo: dict[int, Any]) -> dict[Any, Any]:
+    """The updates that differ from the last ones sent (recorded in `memo`, keyed by component id)."""
+    out: dict[Any, Any] = {}
+    for component, value in updates.items():
+        key = component._id
+        if getattr(component, "stateful", False) or isinstance(component, gr.JSON):  # API clients read the JSON
+            out[component] = value
+            continue
+        if value == EMPTY_UPDATE:
+            continue
+        if isinstance(component, EDITABLE) and (not isinstance(value, dict) or "value" in value):
+            memo.pop(key, None)  # she may have changed it since: always send a value, remember nothing
+            out[component] = value
+            continue
+        if key in memo and _same(memo[key], value):
+            continue
+        memo[key] = value
+        out[component] = value
+    return out
+
+
+def install(blocks: gr.Blocks, marker: Block) -> None:
+    """Make every event of `blocks` that has `marker` among its outputs (the worker page's `gr.State`) send
+    only changed updates. Installing again adds another marker."""
+    markers: set[int] = getattr(blocks, "_assessor_sparse_markers", set())
+    markers.add(marker._id)
+    blocks._assessor_sparse_markers = markers  # type: ignore[attr-defined]
+    if getattr(blocks, "_assessor_sparse_installed", False):
+        return
+    original = blocks.postprocess_data
+
+    async def postprocess_data(block_fn: Any, predictions: Any, state: Any) -> list[Any]:
+        outputs = list(block_fn.outputs or [])
+        is_dict = (isinstance(predictions, dict) and predictions
+                   and all(isinstance(k, Block) for k in predictions))
+        if state is None or not outputs:
+            return list(await original(block_fn, predictions, state))
+        memo = _memo(state)
+        if not is_dict or not any(block._id in markers for block in outputs):
+            for block in outputs:
+                memo.pop(block._id, None)
+            return list(await original(block_fn, predictions, state))
+        wanted = changed_only({k: v for k, v in predictions.items() if k in outputs}, memo)
+        keep = [block for block in outputs if block in wanted]
+        full: list[Any] = [dict(EMPTY_UPDATE) for _ in outputs]
+        if keep:
+            sub = copy.copy(block_fn)
+            sub.outputs = keep
+            values = [wanted[b] for b in keep]
+            sent = await original(sub, values[0] if len(keep) == 1 else values, state)
+            where = {block._id: i for i, block in enumerate(outputs)}
+            for block, value in zip(keep, sent, strict=True):
+                full[where[block._id]] = value
+        return full
+
+    blocks.postprocess_data = postprocess_data  # type: ignore[method-assign]
+    blocks._assessor_sparse_installed = True  # type: ignore[attr-defined]
