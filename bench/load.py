@@ -90,6 +90,21 @@ def start_server(data: Path, embedder: str, max_items: int,
     raise SystemExit("server did not start within 180 s")
 
 
+def wait_quiet(pids: list[int], *, limit: float = 120.0, busy: float = 0.05) -> float:
+    """Wait until the servers' background start-up work (e.g. a speech model loading) is done: less than `busy`
+    CPU seconds in one second, or `limit` seconds passed. Returns the seconds waited. Server CPU per answer then
+    counts the answers, not the warm-up."""
+    began = time.perf_counter()
+    last = sum(cpu_seconds(pid) for pid in pids)
+    while time.perf_counter() - began < limit:
+        time.sleep(1.0)
+        now = sum(cpu_seconds(pid) for pid in pids)
+        if now - last < busy:
+            break
+        last = now
+    return time.perf_counter() - began
+
+
 def lost_connection(error: BaseException) -> bool:
     """True when the server went away (refused or dropped connection, or gradio_client's job cancelled because
     its event stream closed), not when it was merely slow."""
@@ -183,7 +198,8 @@ def main() -> int:
                 server.kill()
             raise
         print(f"{len(servers)} server(s) up in {time.perf_counter() - began:.1f} s over "
-              f"{database.split('://')[0]} (data {data})")
+              f"{database.split('://')[0]} (data {data}); quiet after "
+              f"{wait_quiet([server.pid for server in servers]):.0f} s more")
     try:
         settings = load_settings(data_dir=data)
         if database:
@@ -239,6 +255,7 @@ def main() -> int:
                   f"p95 {percentile(latencies, 95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, "
                   f"mean {statistics.mean(latencies) * 1000:.0f} ms")
             print(f"throughput: {answers / wall:.1f} answers/s")
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         for error, count in Counter(errors).most_common(5):
             print(f"error ({count}x): {error}")
         return 0 if stored >= answers and not errors and finished == args.workers else 1

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import socket
-import subprocess
 import threading
 import time
 import urllib.request
@@ -16,19 +12,12 @@ from pathlib import Path
 
 import pytest
 
-CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+from tests.deploy.nginx_site import NGINX, free_port, running_nginx
 
 if NGINX is None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         raise RuntimeError("CI needs Debian's nginx for the deploy tests (apt-get install nginx-light)")
     pytest.skip("nginx is not installed (apt-get install nginx-light)", allow_module_level=True)
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _backend(name: str) -> ThreadingHTTPServer:
@@ -52,7 +41,7 @@ def _backend(name: str) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", _port()), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -61,32 +50,10 @@ def _backend(name: str) -> ThreadingHTTPServer:
 @pytest.fixture
 def proxy(tmp_path: Path) -> Iterator[tuple[str, dict[str, ThreadingHTTPServer]]]:
     backends = {f"p{n}": _backend(f"p{n}") for n in range(3)}
-    site = CONF.read_text()
-    for n, server in enumerate(backends.values()):
-        site = site.replace(f"127.0.0.1:{7861 + n}", f"127.0.0.1:{server.server_address[1]}")
-    port = _port()
-    site = re.sub(r"listen 80;", f"listen 127.0.0.1:{port};", site).replace("listen [::]:80;", "")
-    user = "user root;" if os.geteuid() == 0 else ""
-    (tmp_path / "nginx.conf").write_text(
-        f"{user}\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
-        f"events {{ worker_connections 64; }}\nhttp {{\n access_log off;\n"
-        f" client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n{site}\n}}\n")
-    command = [str(NGINX), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log")]
-    check = subprocess.run([*command, "-t"], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    nginx = subprocess.Popen([*command, "-g", "daemon off;"])
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.05)
     try:
-        yield url, backends
+        with running_nginx(tmp_path, [server.server_address[1] for server in backends.values()]) as url:
+            yield url, backends
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
         for server in backends.values():
             server.shutdown()
             server.server_close()
