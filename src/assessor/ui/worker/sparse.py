@@ -16,6 +16,7 @@ outputs, so the next sparse event sends them in full.
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 import gradio as gr
@@ -66,6 +67,8 @@ def changed_only(updates: dict[Any, Any], memo: dict[int, Any]) -> dict[Any, Any
 def install(blocks: gr.Blocks, marker: Block) -> None:
     """Make every event of `blocks` that has `marker` among its outputs (the worker page's `gr.State`) send
     only changed updates. Installing again adds another marker."""
+    if os.environ.get("ASSESSOR_SPARSE_UPDATES", "1") == "0":  # the old full updates, for before/after benches
+        return
     markers: set[int] = getattr(blocks, "_assessor_sparse_markers", set())
     markers.add(marker._id)
     blocks._assessor_sparse_markers = markers  # type: ignore[attr-defined]
