@@ -133,10 +133,21 @@ class Models:
                 self.error = f"{type(error).__name__}: {error}"
             finally:
                 self._ready.set()
+            try:  # after `ready`: the first worker does not wait for it
+                self._warm_rubrics()
+            except Exception:
+                log.exception("encoding the rubrics ahead failed; each is encoded on its first answer instead")
 
         thread = threading.Thread(target=warm, name="assessor-models", daemon=True)
         thread.start()
         return thread
+
+    def _warm_rubrics(self) -> None:
+        """Encode every active open item's rubric now (one batch), so no worker's first answer to an item waits
+        for it; graders without `warm` (test doubles) are left alone."""
+        warm = getattr(self.grader(), "warm", None)
+        if callable(warm):
+            warm([i for i in self.bank.items.values() if i.type == "open_scenario" and i.status == "active"])
 
     @property
     def ready(self) -> bool:
