@@ -103,10 +103,19 @@ class Assessment:
     def _state(row: AssessmentSession) -> SessionState:
         return SessionState.from_dict(row.state["engine"])
 
-    def _save(self, row: AssessmentSession, state: SessionState, lang: str | None = None) -> None:
-        """Save as a compare-and-swap on the version `row` was read at (StaleSession if another request wrote)."""
+    def _save(self, row: AssessmentSession, state: SessionState, lang: str | None = None,
+              messages: Sequence[dict[str, Any]] = ()) -> None:
+        """Save as a compare-and-swap on the version `row` was read at (StaleSession if another request wrote),
+        with the transcript lines `messages` (see `_line`) in the same transaction."""
         row.version = self.store.save_state(row.id, {"engine": state.to_dict(), "lang": lang or row.language},
-                                            language=lang, expected_version=row.version)
+                                            language=lang, expected_version=row.version, messages=messages)
+
+    @staticmethod
+    def _line(text: str, *, kind: str, source: str = "bank", reason: str = "", item_id: str | None = None,
+              speaker: str = "assessor") -> dict[str, Any]:
+        """A transcript line to store with the next write (what `_say` stores at once)."""
+        return {"speaker": speaker, "text": text, "kind": kind, "source": source, "reason": reason,
+                "item_id": item_id}
 
     def _say(self, session_id: str, text: str, *, kind: str, source: str = "bank", reason: str = "",
              item_id: str | None = None, speaker: str = "assessor") -> None:
@@ -218,20 +227,20 @@ class Assessment:
         """Pick (or re-show) the pending question and store it as pending before returning it; or finish."""
         was_pending = state.pending_item_id
         item = engine.next_item(self.bank_of(row), state, now=self.clock())
+        view = self._question_view(row, state, item, lang) if item is not None else None
+        said = ([self._line(view.as_markdown(), kind="question", item_id=item.id)]
+                if view is not None and item is not None and announce and was_pending != item.id else [])
         try:
-            self._save(row, state, lang)
+            self._save(row, state, lang, said)  # the question's transcript line goes with its pending state
         except StaleSession:  # another request (refresh, tab, process) wrote since `row` was read: go on from its state
             fresh = self._row(row.id)
             if fresh.status == "finished":
                 return Turn(fresh.id, fresh.resume_code, lang, notice=notice, feedback=feedback,
                             result=self.result(fresh.id, lang))
             return self._advance(fresh, self._state(fresh), lang, notice=notice, feedback=feedback, announce=False)
-        if item is None:
+        if item is None or view is None:
             result = self._finish(row, state, lang)
             return Turn(row.id, row.resume_code, lang, notice=notice, feedback=feedback, result=result)
-        view = self._question_view(row, state, item, lang)
-        if announce and was_pending != item.id:
-            self._say(row.id, view.as_markdown(), kind="question", item_id=item.id)
         return Turn(row.id, row.resume_code, lang, notice=notice, feedback=feedback, question=view)
 
     def answer(self, session_id: str, item_id: str, response: Any, *, lang: str | None = None) -> Turn:
@@ -259,8 +268,12 @@ class Assessment:
             seconds = max(0.0, self.clock() - issued) if issued else None
             outcome = engine.record_answer(bank, state, item_id, clean, seconds=seconds, partial_credit=partial)
             new_state = held_back(state, outcome.state) if held else outcome.state
-            # The contract: the response and the state after it are committed before anything else is shown,
-            # and only if nobody wrote the session since it was read (else the stale-question message).
+            view, said = self._feedback(item, clean, outcome, grading, lang, provisional=held)
+            said.insert(0, self._line(answer_text(item, clean, lang), kind="answer", source="worker",
+                                      speaker="worker", item_id=item.id))
+            # The contract: the response, the state after it and its transcript lines (her answer, the feedback)
+            # are committed in one transaction before anything else is shown, and only if nobody wrote the
+            # session since it was read (else the stale-question message and nothing is stored).
             try:
                 self.store.record_answer(
                     session_id, item_id=item.id, item_version=item.version,
@@ -269,17 +282,15 @@ class Assessment:
                     correct=outcome.correct, pilot=outcome.pilot, theta=dict(new_state.theta),
                     se=dict(new_state.se), state={"engine": new_state.to_dict(), "lang": lang}, seconds=seconds,
                     grading=grading, expected_version=row.version,
-                    review_status="needs_review" if held else "auto")
+                    review_status="needs_review" if held else "auto", messages=said)
             except StaleSession as error:  # a double tap, another tab or another process answered first
                 raise InputProblem("stale_question") from error
             row.version += 1
-            self._say(session_id, answer_text(item, clean, lang), kind="answer", source="worker",
-                      speaker="worker", item_id=item.id)
-            view = self._feedback(row, item, clean, outcome, grading, lang, provisional=held)
             return self._advance(row, new_state, lang, feedback=view)
 
-    def _feedback(self, row: AssessmentSession, item: Item, response: Any, outcome: AnswerOutcome,
-                  grading: dict[str, Any] | None, lang: str, *, provisional: bool = False) -> FeedbackView:
+    def _feedback(self, item: Item, response: Any, outcome: AnswerOutcome, grading: dict[str, Any] | None,
+                  lang: str, *, provisional: bool = False) -> tuple[FeedbackView, list[dict[str, Any]]]:
+        """The verdict's feedback view and its transcript lines (stored with the response by the caller)."""
         verdict = outcome.verdict
         lines = [t("correct" if verdict == "correct" else "partly" if verdict == "partial" else "wrong", lang)]
         if outcome.pilot:
@@ -306,16 +317,17 @@ class Assessment:
         else:
             reason = decision.reason if decision.source != "model" else ""
         personal = decision.text_shown if decision is not None and decision.source == "model" else None
-        self._say(row.id, "\n\n".join(lines), kind="feedback", source="bank",
-                  reason=f"authored explanation; model feedback not shown: {reason}" if personal is None else
-                  "authored explanation", item_id=item.id)
+        said = [self._line("\n\n".join(lines), kind="feedback", source="bank",
+                           reason=f"authored explanation; model feedback not shown: {reason}" if personal is None
+                           else "authored explanation", item_id=item.id)]
         if personal is not None and decision is not None:
-            self._say(row.id, personal, kind="feedback_personal", source="model",
-                      reason=f"passed the gate: {decision.reason}", item_id=item.id)
+            said.append(self._line(personal, kind="feedback_personal", source="model",
+                                   reason=f"passed the gate: {decision.reason}", item_id=item.id))
         return FeedbackView(item_id=item.id, verdict=verdict, correct=bool(outcome.correct), score=outcome.score,
                             pilot=outcome.pilot, lines=lines, personal=personal,
                             personal_source="model" if personal else "bank", points=points,
-                            provisional=provisional, provisional_text=t("provisional", lang) if provisional else "")
+                            provisional=provisional, provisional_text=t("provisional", lang) if provisional else ""
+                            ), said
 
     # ---- a trainer's review of a held free-text answer
     def apply_review(self, session_id: str, response_id: int, *, trainer: str, said: Sequence[bool],

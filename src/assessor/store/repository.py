@@ -162,21 +162,26 @@ class Store:
         return int(version)
 
     def save_state(self, session_id: str, state: dict[str, Any], *, language: str | None = None,
-                   expected_version: int | None = None) -> int:
-        """Save the engine state (and language); return the new version. StaleSession if someone wrote first."""
+                   expected_version: int | None = None, messages: Iterable[dict[str, Any]] = ()) -> int:
+        """Save the engine state (and language) and append `messages` (as `add_message`'s keywords) in one
+        transaction; return the new version. StaleSession if someone wrote first (then nothing is stored)."""
         values: dict[str, Any] = {"state": state}
         if language:
             values["language"] = language
         with self.db() as db, db.begin():
-            return self._swap(db, session_id, expected_version, values)
+            version = self._swap(db, session_id, expected_version, values)
+            self._append_messages(db, session_id, messages)
+            return version
 
     def record_answer(self, session_id: str, *, item_id: str, item_version: int, item_params: dict[str, Any],
                       domain: str, level: int, item_type: str, answer: Any, score: float, category: int,
                       correct: bool, pilot: bool, theta: dict[str, float], se: dict[str, float],
                       state: dict[str, Any], seconds: float | None = None,
                       grading: dict[str, Any] | None = None, expected_version: int | None = None,
-                      review_status: str = "auto", audio_path: str | None = None) -> Response:
-        """Insert the response and save the engine state after it, in one committed transaction.
+                      review_status: str = "auto", audio_path: str | None = None,
+                      messages: Iterable[dict[str, Any]] = ()) -> Response:
+        """Insert the response, save the engine state after it and append the transcript lines `messages` (as
+        `add_message`'s keywords, in order), in one committed transaction.
 
         With `expected_version`, a compare-and-swap: if another request wrote the session since that version,
         StaleSession is raised and no response is stored. An answer with review_status 'needs_review' is
@@ -193,7 +198,24 @@ class Store:
                                 theta=theta, se=se, seconds=seconds, grading=grading, review_status=review_status,
                                 counted=review_status != "needs_review", audio_path=audio_path)
             db.add(response)
+            self._append_messages(db, session_id, messages)
             return response
+
+    @staticmethod
+    def _append_messages(db: Session, session_id: str, messages: Iterable[dict[str, Any]]) -> list[Message]:
+        """Append transcript lines in a transaction that already holds the session's lock (its first write was
+        `_swap`), numbered after the session's last line. Each is a dict of `add_message`'s keywords."""
+        lines = list(messages)
+        if not lines:
+            return []
+        seq = db.scalar(select(func.max(Message.seq)).where(Message.session_id == session_id)) or 0
+        added = []
+        for n, line in enumerate(lines, start=seq + 1):
+            added.append(Message(session_id=session_id, seq=n, speaker=line["speaker"], kind=line.get("kind", "text"),
+                                 text=line["text"], source=line.get("source", "bank"),
+                                 reason=str(line.get("reason", ""))[:255], item_id=line.get("item_id")))
+        db.add_all(added)
+        return added
 
     def add_message(self, session_id: str, *, speaker: str, text: str, kind: str = "text", source: str = "bank",
                     reason: str = "", item_id: str | None = None) -> Message:
