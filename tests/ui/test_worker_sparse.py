@@ -22,3 +22,6 @@ def test_only_what_changed_goes_out_again() -> None:
     assert changed[card] == "<p>q2</p>" and changed[button] == gr.update(visible=False)
     assert changed[text] == gr.update(label="x")
     assert changed_only({text: gr.update(label="x"), card: gr.skip()}, memo) == {}  # a label already sent; a skip
+    # only the label of a button changed: its bare value goes (no rebuilt component); other props only if changed
+    assert changed_only({button: gr.update(value="b", visible=False)}, memo) == {button: "b"}
+    assert changed_only({button: gr.update(value="b", visible=True)}, memo) == {button: gr.update(visible=True)}

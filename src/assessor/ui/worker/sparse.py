@@ -4,8 +4,9 @@ The worker page answers every event with one update per output component (~90). 
 object, its config and its API schema for every `gr.update(...)` it receives, even an empty one (`gr.skip()`),
 so most of an answer's server time went on outputs that had not changed. `install(blocks)` wraps the app's
 `postprocess_data`: per browser session (Gradio's `SessionState`) it remembers the last update sent to each
-output of a sparse event and hands Gradio only the ones that differ; the others go out as Gradio's own empty
-update (`{"__type__": "update"}`, no change on the page), exactly what `gr.skip()` would send.
+output of a sparse event and hands Gradio only the properties that differ (a bare value when only the value
+did); unchanged outputs go out as Gradio's own empty update (`{"__type__": "update"}`, no change on the page),
+exactly what `gr.skip()` would send.
 
 Never dropped: stateful outputs (`gr.State`), the screen summary (`gr.JSON`, what API clients read), and any update that sets the value of a component the worker can
 edit (text boxes, tick boxes, radios, audio), since her typing changes those without the server knowing. An
@@ -28,7 +29,7 @@ EDITABLE = (gr.Textbox, gr.CheckboxGroup, gr.Radio, gr.Dropdown, gr.Audio, gr.Ch
 MEMO = "_assessor_sent"
 
 
-def _memo(state: Any) -> dict[int, Any]:
+def _memo(state: Any) -> dict[int, dict[str, Any]]:
     memo = getattr(state, MEMO, None)
     if memo is None:
         memo = {}
@@ -43,24 +44,36 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def changed_only(updates: dict[Any, Any], memo: dict[int, Any]) -> dict[Any, Any]:
-    """The updates that differ from the last ones sent (recorded in `memo`, keyed by component id)."""
+def changed_only(updates: dict[Any, Any], memo: dict[int, dict[str, Any]]) -> dict[Any, Any]:
+    """The updates that differ from what was last sent (recorded in `memo`: component id -> its properties).
+
+    An update goes out with only its changed properties; when only the value changed, as the bare value (Gradio
+    then runs the component's postprocess instead of rebuilding the component and its config).
+    """
     out: dict[Any, Any] = {}
     for component, value in updates.items():
         key = component._id
         if getattr(component, "stateful", False) or isinstance(component, gr.JSON):  # API clients read the JSON
             out[component] = value
             continue
-        if value == EMPTY_UPDATE:
+        is_update = isinstance(value, dict) and value.get("__type__") == "update"
+        props = {k: v for k, v in value.items() if k != "__type__"} if is_update else {"value": value}
+        if not props:  # gr.skip()
             continue
-        if isinstance(component, EDITABLE) and (not isinstance(value, dict) or "value" in value):
+        if isinstance(component, EDITABLE) and "value" in props:
             memo.pop(key, None)  # she may have changed it since: always send a value, remember nothing
             out[component] = value
             continue
-        if key in memo and _same(memo[key], value):
+        last = memo.get(key)
+        if last is None:
+            memo[key] = dict(props)
+            out[component] = value
             continue
-        memo[key] = value
-        out[component] = value
+        diff = {k: v for k, v in props.items() if k not in last or not _same(last[k], v)}
+        if not diff:
+            continue
+        last.update(diff)
+        out[component] = diff["value"] if list(diff) == ["value"] else {"__type__": "update", **diff}
     return out
 
 
