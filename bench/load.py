@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import Counter
@@ -120,15 +121,30 @@ def lost_connection(error: BaseException) -> bool:
     return False
 
 
-def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: int) -> dict[str, Any]:
-    """One worker on process index mod N; if that process dies, it resumes its session on the next one."""
+CONNECTING = threading.Semaphore(4)  # a browser's page load is not what this bench measures: a few at a time
+
+
+def connect(url: str, *, seed: int, tries: int = 4) -> Any:
+    """A WorkerClient on `url` (the page load: config and API info), retried when the server was too busy."""
     from assessor.ui.drive import WorkerClient
 
+    for attempt in range(1, tries + 1):
+        try:
+            with CONNECTING:
+                return WorkerClient(url, seed=seed)
+        except Exception as error:
+            if attempt == tries:
+                raise RuntimeError(f"connecting: {type(error).__name__}: {error}") from error
+            time.sleep(attempt)
+    raise AssertionError("unreachable")
+
+
+def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: int,
+               worker: Any = None) -> dict[str, Any]:
+    """One worker on process index mod N (`worker`: her page, already loaded); if that process dies, she
+    resumes her session on the next one."""
     home = index % len(urls)
-    try:
-        worker = WorkerClient(urls[home], seed=index)
-    except Exception as error:
-        raise RuntimeError(f"connecting: {type(error).__name__}: {error}") from error
+    worker = worker or connect(urls[home], seed=index)
     answers, latencies, failovers = 0, [], 0
     try:
         screen = worker.start(f"load-{index:03d}", role=role, level=level)
@@ -145,7 +161,7 @@ def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: in
                 raise RuntimeError(f"answering: {type(error).__name__}: {error}") from error
             failovers += 1
             answers, latencies = answers + worker.answers, latencies + worker.latencies
-            worker = WorkerClient(urls[(home + failovers) % len(urls)], seed=index + 1000 * failovers)
+            worker = connect(urls[(home + failovers) % len(urls)], seed=index + 1000 * failovers)
             screen = worker.load({"lang": screen.get("lang", "zh"), "session_id": session_id})
     return {"session_id": session_id, "mode": screen.get("mode"), "answers": answers + worker.answers,
             "latencies": latencies + worker.latencies, "failovers": failovers}
@@ -209,10 +225,20 @@ def main() -> int:
         began = time.perf_counter()
         results: list[dict[str, Any]] = []
         errors: list[str] = []
-        cpu_before = sum(cpu_seconds(server.pid) for server in servers)
         killed: list[float] = []
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            futures = [pool.submit(one_worker, urls, i, *plan[i % len(plan)], args.max_steps)
+            # the page loads first (Gradio's config and API description: not an answer's cost), then all at once
+            clients: list[Any] = [None] * args.workers
+            connecting = {pool.submit(connect, urls[i % len(urls)], seed=i): i for i in range(args.workers)}
+            for future in as_completed(connecting):
+                try:
+                    clients[connecting[future]] = future.result()
+                except Exception as error:  # that worker tries again in her own thread
+                    print(f"page load {connecting[future]}: {error}")
+            print(f"{args.workers} pages loaded in {time.perf_counter() - began:.1f} s")
+            began = time.perf_counter()
+            cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+            futures = [pool.submit(one_worker, urls, i, *plan[i % len(plan)], args.max_steps, clients[i])
                        for i in range(args.workers)]
             if args.kill_after is not None:
                 def kill_last() -> None:
@@ -221,8 +247,6 @@ def main() -> int:
                     killed.append(cpu_seconds(victim.pid))  # its CPU so far still counts
                     victim.kill()
                     print(f"killed process {victim.pid} (SIGKILL) after {args.kill_after:.0f} s")
-
-                import threading
 
                 threading.Thread(target=kill_last, daemon=True).start()
             try:
