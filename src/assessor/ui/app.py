@@ -156,6 +156,7 @@ JS = """
   document.addEventListener('click', (ev) => {
     const btn = ev.target.closest('#tab-worker button');
     if (!btn || local.has(btn.id) || btn.closest('#chat') || btn.closest('#transcript > button, .label-wrap')) return;
+    if (btn.closest('.voice-audio') && !btn.matches('.stop-button')) return;  // recording: no "please wait" yet
     hide();
     tick = tickNow();
     const rect = btn.getBoundingClientRect();

@@ -309,8 +309,8 @@ VOICE_CSS = """
 #tab-worker .voice-ctl button { min-height: 48px !important; min-width: 48px !important; font-size: 18px !important; }
 #tab-worker .voice-audio label, #tab-worker .voice-audio [data-testid="block-info"] { font-size: 19px !important; font-weight: 700; }
 /* 录制 / 停止: one big button to hold (no long-press menu or text selection on a phone) */
-#tab-worker .voice-audio .record-button, #tab-worker .voice-audio .stop-button { min-height: 60px !important; min-width: 60% !important;
-  font-size: 21px !important; padding: 0 24px !important; }
+#tab-worker .voice-audio .record-button, #tab-worker .voice-audio .stop-button { min-height: 60px !important; min-width: 160px !important;
+  font-size: 21px !important; padding: 0 24px !important; white-space: nowrap !important; }
 .voice-audio button { touch-action: none; user-select: none; -webkit-user-select: none; -webkit-touch-callout: none; }
 .voice-note { display: none !important; }
 .voice-ctl.voice-no-mic .voice-note { display: block !important; }
