@@ -13,12 +13,29 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from assessor.bank.glossary import find_terms
+from assessor.bank.glossary import TermMatch, find_terms
 from assessor.bank.schema import GlossaryTerm
 from assessor.i18n import t
 from assessor.ui.worker.model import OtherLanguage
 
 CHIPS_TITLE = {"zh": "点一下看解释：", "en": "Tap a word to see what it means:"}
+
+
+_FOUND: dict[tuple[str, str], tuple[list[GlossaryTerm], list[TermMatch]]] = {}
+_FOUND_MAX = 4096
+
+
+def _find(text: str, lang: str, terms: Sequence[GlossaryTerm]) -> list[TermMatch]:
+    """`find_terms`, remembered per (text, lang) while the glossary is the same objects (a question's card is
+    rendered on every tap; a new bank brings new term objects and so a fresh search)."""
+    hit = _FOUND.get((text, lang))
+    if hit is not None and len(hit[0]) == len(terms) and all(a is b for a, b in zip(hit[0], terms, strict=True)):
+        return hit[1]
+    found = list(find_terms(text, lang, terms))
+    if len(_FOUND) >= _FOUND_MAX:
+        _FOUND.clear()
+    _FOUND[(text, lang)] = (list(terms), found)
+    return found
 
 
 def _escape_lines(text: str) -> str:
@@ -33,7 +50,7 @@ def _term(word: str, term: GlossaryTerm, lang: str, css: str) -> str:
 def marked(text: str, lang: str, terms: Sequence[GlossaryTerm], *, explain_in: str | None = None) -> str:
     """`text` escaped, line breaks as <br>, each glossary word a tappable `<details class="gl-term">` whose
     explanation is in `explain_in` (default: `lang`, the text's own language)."""
-    matches = find_terms(text, lang, terms) if terms else []
+    matches = _find(text, lang, terms) if terms else []
     out: list[str] = []
     at = 0
     for m in matches:
@@ -50,7 +67,7 @@ def chips(texts: Iterable[str], lang: str, terms: Sequence[GlossaryTerm], *, ski
     seen: dict[str, tuple[str, GlossaryTerm]] = {}
     skipped = set(skip)
     for text in texts:
-        for m in find_terms(text, lang, terms) if terms else []:
+        for m in _find(text, lang, terms) if terms else []:
             if m.term.id not in skipped:
                 seen.setdefault(m.term.id, (m.text, m.term))
     if not seen:
@@ -61,7 +78,7 @@ def chips(texts: Iterable[str], lang: str, terms: Sequence[GlossaryTerm], *, ski
 
 def term_ids(text: str, lang: str, terms: Sequence[GlossaryTerm]) -> list[str]:
     """The ids of the glossary terms in `text`."""
-    return [m.term.id for m in find_terms(text, lang, terms)] if terms else []
+    return [m.term.id for m in _find(text, lang, terms)] if terms else []
 
 
 def other_language(other: OtherLanguage | None, ui_lang: str, terms: Sequence[GlossaryTerm]) -> str:
