@@ -76,3 +76,15 @@ def test_bank_spoken_choices_without_embedder(shipped_bank: Bank, lang: str) -> 
     right = sum(g == c.expect for c, g in zip(cases, got, strict=True))
     assert not wrong
     assert right / len(cases) >= 0.95
+
+
+def test_rank_words_in_an_option_are_not_a_position() -> None:
+    """"第一名" / "第一次" in the words she reads out are the option's words, not "the first one" (eld-0253 read
+    its fourth option "……拿了第一名" and was matched to the first)."""
+    item = make_item(options=[("a", "她去学了新的护理方法", "She learned a new method"),
+                              ("b", "她按时上班", "She came on time"),
+                              ("c", "老人说她很耐心", "The elder says she is patient"),
+                              ("d", "她自己的操作考核拿了第一名", "She came first in her own skills test")])
+    assert match_choice("她自己的操作考核拿了第一名", item, "zh").option_ids == ("d",)
+    assert match_choice("第一次就做对了", item, "zh").option_ids != ("a",)
+    assert match_choice("我选第一个", item, "zh").option_ids == ("a",)

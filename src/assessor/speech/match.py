@@ -101,7 +101,8 @@ def _rule_hits(text: str, item: Item, lang: str) -> list[str]:
     ids = item.option_ids
     hits: list[tuple[int, str]] = []
     if lang == "zh":
-        for m in re.finditer(r"第\s*([一二两三四五六七八1-8])|([一二两三四五六七八1-8])\s*号", text):
+        # 第一名 / 第一次 / 第一天 … are words of an option ("拿了第一名"), not its position
+        for m in re.finditer(r"第\s*([一二两三四五六七八1-8])(?![名次天时回遍年月周批])|([一二两三四五六七八1-8])\s*号", text):
             hits.append((m.start(), _by_position(ids, [_zh_number(m.group(1) or m.group(2))])[0]))
         for m in re.finditer(r"(?:选项?|答案是?|是)\s*([一二两三四五六1-6])\s*(?:个|项)?(?![一-龥])", text):
             if not any(abs(m.start() - s) < 4 for s, _ in hits):
