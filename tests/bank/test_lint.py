@@ -51,6 +51,9 @@ def test_a_bank_whose_key_is_always_the_longest_fails(tiny_bank_dir: Path) -> No
     assert report.figures["zh"]["key_among_two_longest"] == 1.0  # type: ignore[index]
     assert any("two longest" in f for f in report.failures)
     assert any("picking the longest" in f for f in report.failures)
+    # the key always sits at d as well: where it is shown is a cue of its own
+    assert report.figures["single_choice_key_positions"]["d"] > 0.35  # type: ignore[index]
+    assert any("of single-choice keys are option d" in f for f in report.failures)
     result = CliRunner().invoke(app, ["bank", "lint", str(tiny_bank_dir)])
     assert result.exit_code == 1
     assert "FAIL" in result.output
@@ -66,6 +69,7 @@ def test_short_keys_pass_the_longest_check_and_fail_the_shortest(tiny_bank_dir: 
     # over-correcting is a cue too: these keys are always among the two shortest
     assert report.figures["en"]["key_among_two_shortest"] > 0.6  # type: ignore[index]
     assert any("two shortest" in f for f in report.failures)
+    assert any("of single-choice keys are option a" in f for f in report.failures)
 
 
 def test_english_cue_words_are_whole_words() -> None:

@@ -10,6 +10,9 @@ guesser uses and compares them with thresholds (`LintThresholds`):
   options) ≤ `key_two_longest` (0.60) in each language, and the same bound for the two shortest (a bank that
   over-corrects teaches "pick the short one");
 - **multiple-choice key counts**: no single number of keyed options over `mc_key_count` (0.50) of the items;
+- **key position** (options are shown in file order): in single choice no option position holds more than
+  `key_position` (0.35; chance 0.25 with four options) of the keys; in multiple choice the first option is
+  keyed in at most `mc_first_keyed` (0.80) of the items;
 - **guessers**: drop options with a cue word, pick the longest of the rest (single choice) ≤ `guess_sc` (0.30);
   answer "false" to a true/false statement with a cue word, "true" otherwise ≤ `guess_tf` (0.55).
 """
@@ -49,6 +52,8 @@ class LintThresholds:
     mc_key_count: float = 0.50
     guess_sc: float = 0.30
     guess_tf: float = 0.55
+    key_position: float = 0.35
+    mc_first_keyed: float = 0.80
 
 
 @dataclass
@@ -106,6 +111,19 @@ def _true_false_guess(items: list[Item], lang: str) -> float:
     return _share(hits, len(statements))
 
 
+def _key_positions(items: list[Item]) -> tuple[dict[str, float], float]:
+    """Share of single-choice keys at each option letter position, and share of multiple-choice items that key
+    their first option."""
+    singles = Counter(next(n for n, o in enumerate(i.options) if o.id == i.key[0])
+                      for i in items if i.type == "single_choice" and i.options and i.key
+                      and any(o.id == i.key[0] for o in i.options))
+    multi = [i for i in items if i.type == "multiple_choice" and i.options]
+    first = sum(1 for i in multi if i.options[0].id in i.key)
+    total = sum(singles.values())
+    return ({"abcdefgh"[n]: round(_share(c, total), 3) for n, c in sorted(singles.items())},
+            _share(first, len(multi)))
+
+
 def lint_bank(bank: Bank, thresholds: LintThresholds | None = None) -> LintReport:
     """Cue statistics over the bank's active items, and every threshold they break."""
     limits = thresholds or LintThresholds()
@@ -145,6 +163,15 @@ def lint_bank(bank: Bank, thresholds: LintThresholds | None = None) -> LintRepor
             report.failures.append(
                 f"{lang}: answering 'false' to statements with a cue word scores {guess_tf:.0%} on true/false "
                 f"(limit {limits.guess_tf:.0%})")
+    positions, mc_first = _key_positions(items)
+    report.figures["single_choice_key_positions"] = positions
+    report.figures["multiple_choice_first_option_keyed"] = round(mc_first, 3)
+    crowded = {p: share for p, share in positions.items() if share > limits.key_position}
+    for p, share in crowded.items():
+        report.failures.append(f"{share:.0%} of single-choice keys are option {p} (limit {limits.key_position:.0%})")
+    if mc_first > limits.mc_first_keyed:
+        report.failures.append(f"{mc_first:.0%} of multiple-choice items key their first option "
+                               f"(limit {limits.mc_first_keyed:.0%})")
     counts = Counter(len(i.key) for i in items if i.type == "multiple_choice")
     total = sum(counts.values())
     report.figures["multiple_choice_key_counts"] = {str(k): v for k, v in sorted(counts.items())}

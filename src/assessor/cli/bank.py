@@ -71,6 +71,8 @@ def lint(
             assert isinstance(figures, dict)
             typer.echo(f"{lang}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
         typer.echo(f"multiple-choice key counts: {report.figures['multiple_choice_key_counts']}")
+        typer.echo(f"single-choice key positions: {report.figures['single_choice_key_positions']}; multiple choice "
+                   f"keying its first option: {report.figures['multiple_choice_first_option_keyed']}")
         for failure in report.failures:
             typer.echo(f"FAIL {failure}")
         typer.echo("OK: no test-wise cue above its threshold" if report.ok else f"{len(report.failures)} cue check(s) failed")
