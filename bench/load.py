@@ -238,6 +238,7 @@ def main() -> int:
             print(f"{args.workers} pages loaded in {time.perf_counter() - began:.1f} s")
             began = time.perf_counter()
             cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+            client_before = time.process_time()
             futures = [pool.submit(one_worker, urls, i, *plan[i % len(plan)], args.max_steps, clients[i])
                        for i in range(args.workers)]
             if args.kill_after is not None:
@@ -260,6 +261,7 @@ def main() -> int:
                 for future in futures:
                     future.cancel()
         wall = time.perf_counter() - began
+        client_cpu = time.process_time() - client_before
         cpu = sum(cpu_seconds(server.pid) for server in servers if server.poll() is None) + sum(killed) - cpu_before
         latencies = [x for r in results for x in r["latencies"]]
         answers = sum(r["answers"] for r in results)
@@ -274,6 +276,8 @@ def main() -> int:
         print(f"answers: {answers} acknowledged, {stored} stored ({verdict})")
         if servers and stored:
             print(f"server CPU: {cpu:.1f} s in all, {cpu / stored * 1000:.0f} ms per stored answer")
+        print(f"load client CPU (this script, gradio_client): {client_cpu:.1f} s in all, "
+              f"{client_cpu / max(1, answers) * 1000:.0f} ms per answer, on the same cores")
         if latencies:
             print(f"answer -> next question latency: p50 {percentile(latencies, 50) * 1000:.0f} ms, "
                   f"p95 {percentile(latencies, 95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, "
