@@ -199,7 +199,7 @@ def test_hold_to_talk_with_a_microphone(voice_app: tuple[Any, str, Any], tmp_pat
         assert not visible(page, "#busy-toast")
         _shot(page, "voice-390x844-zh-5-holding")
         page.mouse.up()
-        page.wait_for_selector("#voice-msg .voice-msg-box", timeout=120_000)
+        page.wait_for_selector("#voice-msg .voice-msg-box:not(.voice-wait)", timeout=120_000)
         message = page.locator("#voice-msg").inner_text()
         assert "第 2 个" in message, message
         assert "primary" in (page.locator("#option-1").get_attribute("class") or "")

@@ -185,6 +185,9 @@ def test_loading_model_says_wait_first(page: WorkerPage, tmp_path: Path) -> None
     steps = list(page.on_voice(str(clip_copy(tmp_path)), "", tab))
     assert len(steps) == 2 and "正在准备语音" in str(steps[0][page.voice_msg])
     assert tab.voice is not None and len(tab.voice.option_ids) == 1
+    fake.loaded = True  # ready: the first update says it is listening
+    steps = list(page.on_voice(str(clip_copy(tmp_path)), "", tab))
+    assert len(steps) == 2 and "正在听您的录音" in str(steps[0][page.voice_msg])
 
 
 def test_english_session_messages(page: WorkerPage, tmp_path: Path) -> None:

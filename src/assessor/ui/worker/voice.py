@@ -38,6 +38,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "hold": {"zh": "🎤 按住说话", "en": "🎤 Hold to talk"},
     "ask_hold": {"zh": "🎤 按住说话来问", "en": "🎤 Hold to ask"},
     "loading": {"zh": "正在准备语音，请稍等……", "en": "Getting voice ready, please wait…"},
+    "working": {"zh": "正在听您的录音，请稍等……", "en": "Listening to your recording, please wait…"},
     "heard": {"zh": "听到：“{text}”", "en": "Heard: “{text}”"},
     "picked": {"zh": "已帮您选中：{options}。请看一下，对的话点「{submit}」。",
                "en": "Selected for you: {options}. Check it, and tap {submit} if it is right."},
@@ -64,11 +65,11 @@ def voice_available(settings: Any) -> bool:
     return bool(getattr(settings, "voice", True)) and importlib.util.find_spec("faster_whisper") is not None
 
 
-def message_html(lines: list[str], *, problem: bool = False) -> str:
+def message_html(lines: list[str], *, problem: bool = False, waiting: bool = False) -> str:
     """The plain message next to the control (escaped; empty list: nothing shown)."""
     if not lines:
         return ""
-    tone = "voice-problem" if problem else "voice-ok"
+    tone = "voice-problem" if problem else "voice-wait" if waiting else "voice-ok"
     body = "".join(f"<div>{html.escape(line)}</div>" for line in lines if line)
     return f'<div class="voice-msg-box {tone}" role="status" aria-live="polite">{body}</div>'
 
@@ -186,13 +187,13 @@ class VoiceParts:
             return None
 
     def _loading_first(self, tab: Tab, msg: Any) -> Iterator[Updates]:
-        """One update saying 正在准备语音 while the model is still loading (nothing when it is ready)."""
+        """One update at once: 正在准备语音 while the model is still loading, else 正在听您的录音."""
         transcriber = self._transcriber()
-        if not getattr(transcriber, "loaded", True):
-            yield {msg: message_html([say("loading", tab.lang)])}
+        ready = getattr(transcriber, "loaded", True)
+        yield {msg: message_html([say("working" if ready else "loading", tab.lang)], waiting=True)}
 
     def on_voice(self, path: Any, open_text: Any, tab: Tab) -> Iterator[Updates]:
-        """The card's clip arrived (streamed: 正在准备语音 first while the model loads, then `voice_step`)."""
+        """The card's clip arrived (streamed: 正在听 / 正在准备语音 at once, then `voice_step`)."""
         yield from self._loading_first(tab, self.voice_msg)
         yield self.voice_step(path, open_text, tab)
 
@@ -319,6 +320,7 @@ VOICE_CSS = """
   padding: 6px 10px; border-radius: 6px; }
 .voice-msg:not(:has(.voice-msg-box)) { display: none !important; }
 .voice-msg-box { font-size: 19px; line-height: 1.5; padding: 8px 12px; border-radius: 6px; }
+.voice-msg-box.voice-wait { background: #ECEFF1; color: #263238; border-left: 5px solid #78909C; }
 .voice-msg-box.voice-ok { background: #E3F2FD; color: #0D47A1; border-left: 5px solid #1565C0; }
 .voice-msg-box.voice-problem { background: #FFEBEE; color: #B71C1C; border-left: 5px solid #C62828; font-weight: 600; }
 .option-btn button.primary, button.option-btn.primary { outline: 4px solid #1565C0; outline-offset: 2px; }
