@@ -192,7 +192,9 @@ def test_loading_model_says_wait_first(page: WorkerPage, tmp_path: Path) -> None
 
 def test_english_session_messages(page: WorkerPage, tmp_path: Path) -> None:
     tab = question_of(page, ("single_choice", "true_false"))
-    page.on_lang("en", tab)
+    out = page.on_lang("en", tab)
+    assert out[page.voice_audio]["label"] == "🎤 Hold to talk" and out[page.ask_voice_audio]["label"] == "🎤 Hold to ask"
+    assert "cannot use the microphone" in str(out[page.voice_note]) and out[page.voice_box]["visible"] is True
     page.voice_transcriber = Canned("the second one")
     out = page.voice_step(str(clip_copy(tmp_path)), "", tab)
     assert "option 2" in shown_message(page, out) and "Submit" in shown_message(page, out)
@@ -212,3 +214,31 @@ def test_real_model_choice_and_open_clips(page: WorkerPage, tmp_path: Path, tran
     tab = question_of(page, ("open_scenario",))
     out = page.voice_step(str(clip_copy(tmp_path, "zh_open_10s.ogg")), "", tab)
     assert "通风" in str(value(out[page.open_text]))
+
+
+def test_practice_question_by_voice(page: WorkerPage, tmp_path: Path) -> None:
+    """A practice round's question has the control too: a spoken choice is selected, 提交 answers it in the
+    practice session; the assessment's responses do not change."""
+    from tests.ui.test_worker_practice import _finish_early
+
+    tab = _finish_early(page)
+    sid = tab.session_id or ""
+    before = [r.id for r in page.assessment.store.responses(sid)]
+    page.on_practice(0, "result", tab)
+    for _ in range(6):  # to a single-choice or true/false practice question
+        q = tab.practice.turn.question if tab.practice is not None else None
+        if q is not None and q.type in ("single_choice", "true_false"):
+            break
+        if q is None or tab.practice is None:
+            pytest.skip("no choice question in this practice round")
+        page.on_submit([q.options[0][0]], "", tab)
+        page.on_next(tab)
+    assert tab.practice is not None and q is not None
+    page.voice_transcriber = Canned("我选第二个")
+    out = page.voice_step(str(clip_copy(tmp_path)), "", tab)
+    assert out[page.voice_box]["visible"] is True and tab.voice is not None
+    assert tab.voice.option_ids == (q.options[1][0],) and tab.practice.stage == "question"
+    page.on_submit([], "", tab)
+    assert tab.practice.stage == "feedback" and tab.practice.answered is not None
+    assert tab.practice.answered.chosen == [q.options[1][0]]
+    assert [r.id for r in page.assessment.store.responses(sid)] == before
