@@ -121,22 +121,31 @@ class BrowserQuiz:
 
 
 @pytest.fixture(scope="session")
-def browser_quiz(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserQuiz]:
-    """Launch the app (shipped bank, short quiz), finish a quiz in Chinese in chromium, keep both running."""
+def chromium() -> Iterator[Any]:
+    """One chromium for the whole run, from one Playwright: a second `sync_playwright()` in the same process
+    fails while the first one's event loop runs, so every browser test takes this browser (and makes its own
+    pages or contexts; `chromium.browser_type.launch(...)` for a browser with other launch options)."""
     if not chromium_available():
         pytest.skip("needs Debian's chromium (/usr/bin/chromium) and the playwright package")
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser_quiz(tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Iterator[BrowserQuiz]:
+    """Launch the app (shipped bank, short quiz), finish a quiz in Chinese in chromium, keep both running."""
     from tests.ui.browser_flow import finish_quiz_in_chinese
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     ctx = make_context(tmp_path_factory.mktemp("browser-app"), bank_dir=SHIPPED_BANK, max_items=8)
-    with launched(ctx, with_trainer=True) as (blocks, url), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        quiz = BrowserQuiz(url=url, ctx=ctx, blocks=blocks, browser=browser, session_id="", resume_code="",
+    with launched(ctx, with_trainer=True) as (blocks, url):
+        quiz = BrowserQuiz(url=url, ctx=ctx, blocks=blocks, browser=chromium, session_id="", resume_code="",
                            worker_code="浏览器测试001")
-        try:
-            finish_quiz_in_chinese(quiz, SCREENSHOTS)
-            yield quiz
-        finally:
-            browser.close()
+        finish_quiz_in_chinese(quiz, SCREENSHOTS)
+        yield quiz

@@ -4,28 +4,25 @@ stem with its alt text; screenshots go to artifacts/screenshots/pictures-*.png (
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.picture_bank import ALT, make_picture_bank
-from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, chromium_available, launched, make_context
+from tests.ui.conftest import SCREENSHOTS, launched, make_context
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_picture_question_on_a_phone(tmp_path: Path, lang: str) -> None:
-    if not chromium_available():
-        pytest.skip("needs Debian's chromium (/usr/bin/chromium) and the playwright package")
-    from playwright.sync_api import sync_playwright
-
+def test_a_picture_question_on_a_phone(tmp_path: Path, lang: str, chromium: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     ctx = make_context(tmp_path / "app", bank_dir=make_picture_bank(tmp_path / "bank"), max_items=3)
-    with launched(ctx) as (_blocks, url), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with launched(ctx) as (_blocks, url):
+        context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                       locale="zh-CN" if lang == "zh" else "en-US")
         try:
-            page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True,
-                                    locale="zh-CN" if lang == "zh" else "en-US")
+            page = context.new_page()
             page.goto(url)
             page.wait_for_selector("#start-btn", timeout=60_000)
             if lang == "en":
@@ -46,7 +43,7 @@ def test_a_picture_question_on_a_phone(tmp_path: Path, lang: str) -> None:
             page.locator("#qcard").screenshot(path=str(SCREENSHOTS / f"pictures-card-390-{lang}.png"))
             page.screenshot(path=str(SCREENSHOTS / f"pictures-question-390x844-{lang}.png"))
         finally:
-            browser.close()
+            context.close()
     assert box["natural"] > 0, "the drawing did not load"
     assert box["alt"] == ALT[lang]
     assert 200 <= box["width"] <= 361 and box["height"] > 100

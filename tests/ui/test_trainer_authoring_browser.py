@@ -12,11 +12,8 @@ import pytest
 
 from assessor.i18n import bi, t
 from tests.ui.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SCREENSHOTS,
     TINY_BANK,
-    chromium_available,
     launched,
     make_context,
 )
@@ -30,11 +27,8 @@ def _fill(page: Any, label: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_authoring_form_shows_field_problems_in_the_page_language(tmp_path: Path, lang: str) -> None:
-    if not chromium_available():
-        pytest.skip("no chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_the_authoring_form_shows_field_problems_in_the_page_language(tmp_path: Path, lang: str,
+                                                                     chromium: Any) -> None:
     from assessor.ui.trainer.authoring import say
 
     bank = tmp_path / "bank"
@@ -42,9 +36,9 @@ def test_the_authoring_form_shows_field_problems_in_the_page_language(tmp_path: 
     ctx = make_context(tmp_path / "app", bank_dir=bank)
     ctx.store.add_trainer("alice", PASSWORD)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with launched(ctx, with_trainer=True) as (_blocks, url), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    with launched(ctx, with_trainer=True) as (_blocks, url):
+        context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page = context.new_page()
         try:
             page.goto(url, wait_until="load")
             page.get_by_role("tab", name=bi("tab_trainer")).click()
@@ -75,7 +69,7 @@ def test_the_authoring_form_shows_field_problems_in_the_page_language(tmp_path: 
             assert page.get_by_label(say("stem_en", lang), exact=True).first.input_value().startswith("Where do")
             assert not (bank / "items" / "cleaning-authored.yaml").exists()
         finally:
-            browser.close()
+            context.close()
 
 
 def _choose(page: Any, label: str, option: str) -> None:
@@ -91,11 +85,7 @@ def _login(page: Any, name: str) -> None:
     page.locator("#trainer-content").wait_for(state="visible", timeout=20_000)
 
 
-def test_a_trainer_writes_an_item_and_a_colleague_approves_it_in_the_browser(tmp_path: Path) -> None:
-    if not chromium_available():
-        pytest.skip("no chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_a_trainer_writes_an_item_and_a_colleague_approves_it_in_the_browser(tmp_path: Path, chromium: Any) -> None:
     from assessor.ui.trainer.authoring import say
 
     bank = tmp_path / "bank"
@@ -103,9 +93,9 @@ def test_a_trainer_writes_an_item_and_a_colleague_approves_it_in_the_browser(tmp
     ctx = make_context(tmp_path / "app", bank_dir=bank)
     for name in ("alice", "bob"):
         ctx.store.add_trainer(name, PASSWORD)
-    with launched(ctx, with_trainer=True) as (_blocks, url), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    with launched(ctx, with_trainer=True) as (_blocks, url):
+        context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page = context.new_page()
         try:
             page.goto(url, wait_until="load")
             page.get_by_role("tab", name=bi("tab_trainer")).click()
@@ -135,4 +125,4 @@ def test_a_trainer_writes_an_item_and_a_colleague_approves_it_in_the_browser(tmp
             item = ctx.bank.items["cln-0003"]
             assert (item.status, item.reviewer) == ("active", "bob") and ctx.assessment.bank is ctx.bank
         finally:
-            browser.close()
+            context.close()

@@ -18,7 +18,6 @@ from tests.ui.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     SCREENSHOTS,
-    chromium_available,
     launched,
     make_context,
 )
@@ -30,22 +29,15 @@ WORDS = {"zh": {"label": "按住说话", "picked": "第 2 个", "submit": "提�
 
 
 @pytest.fixture(scope="module")
-def voice_app(tmp_path_factory: pytest.TempPathFactory, transcriber: Any) -> Iterator[tuple[Any, str, Any]]:  # noqa: F811
-    """The app (tiny bank) launched with the real transcriber, and a chromium browser."""
-    if not chromium_available():
-        pytest.skip("needs Debian's chromium (/usr/bin/chromium) and the playwright package")
-    from playwright.sync_api import sync_playwright
-
+def voice_app(tmp_path_factory: pytest.TempPathFactory, transcriber: Any,  # noqa: F811
+              chromium: Any) -> Iterator[tuple[Any, str, Any]]:
+    """The app (tiny bank) launched with the real transcriber, and the run's chromium."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     ctx = make_context(tmp_path_factory.mktemp("voice-app"))
-    with launched(ctx) as (blocks, url), sync_playwright() as p:
+    with launched(ctx) as (blocks, url):
         blocks.worker_page.voice_transcriber = transcriber
         blocks.worker_page.voice_embedder = None
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield blocks, url, browser
-        finally:
-            browser.close()
+        yield blocks, url, chromium
 
 
 def _start(page: Any, url: str, lang: str, code: str) -> None:
