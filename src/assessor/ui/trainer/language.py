@@ -25,7 +25,7 @@ LABELS: dict[str, str] = {
     "stats_json": "tr_bank_stats", "query": "tr_bank_search", "kinds": "tr_bank_kinds", "hits_table": "tr_hits",
     "item_pick": "tr_item_id", "cert_id": "tr_cert_id", "cert_reason": "tr_cert_reason",
     "cert_files": "tr_cert_files", "privacy_code": "tr_privacy_code", "privacy_confirm": "tr_privacy_confirm",
-    "privacy_file": "tr_download",
+    "privacy_file": "tr_download", "models_usage": "tr_models_usage", "models_added": "tr_models_added",
 }
 # component attribute → the i18n key of its text (buttons, tabs and accordions: their label)
 TEXTS: dict[str, str] = {
@@ -35,6 +35,7 @@ TEXTS: dict[str, str] = {
     "x_transcript": "tr_export_transcript", "x_xapi": "tr_export_xapi", "check_btn": "tr_bank_check",
     "search_btn": "tr_bank_search", "preview_btn": "tr_preview", "cert_issue": "tr_cert_issue",
     "cert_revoke": "tr_cert_revoke", "privacy_export": "tr_privacy_export", "privacy_delete": "tr_privacy_delete",
+    "models_btn": "tr_models_refresh",
 }
 TITLES: dict[str, str] = {
     "tab_sessions_box": "tab_sessions", "review_tab": "tr_review_tab", "tab_cohort_box": "tab_cohort",
