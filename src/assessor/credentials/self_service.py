@@ -17,6 +17,7 @@ from typing import Any
 
 from assessor.credentials import registry
 from assessor.credentials.claim import CredentialError
+from assessor.report.findings import aberrance_reasons
 from assessor.store import Store
 
 REFUSALS: dict[str, dict[str, str]] = {
@@ -45,13 +46,6 @@ class SelfServiceRefused(Exception):
         return REFUSALS[self.key]["zh" if lang == "zh" else "en"]
 
 
-def _flagged(results: Any) -> bool:
-    """Whether the stored engine results flag the session as possibly unreliable (aberrant responses)."""
-    engine = results.get("results") if isinstance(results, dict) else None
-    aberrance = engine.get("aberrance") if isinstance(engine, dict) else None
-    return bool(isinstance(aberrance, dict) and aberrance.get("flagged"))
-
-
 def worker_certificate(store: Store, data_dir: Path, session_id: str, folder: Path, bank: Any = None) -> Path:
     """The PDF certificate of the worker's finished session `session_id`, written into `folder` (with its Open
     Badges JSON beside it); raises `SelfServiceRefused` when the rules above refuse it."""
@@ -61,7 +55,7 @@ def worker_certificate(store: Store, data_dir: Path, session_id: str, folder: Pa
     issued_before = registry.certificates(store, session.id)
     if issued_before and all(c.revoked_at is not None for c in issued_before):
         raise SelfServiceRefused("revoked")
-    if _flagged(session.results):
+    if aberrance_reasons(session) is not None:  # flagged "results may be unreliable" (the trainer's flag)
         raise SelfServiceRefused("unreliable")
     if any(r.review_status == "needs_review" for r in store.responses(session.id)):
         raise SelfServiceRefused("reviews_pending")
