@@ -46,6 +46,9 @@ __all__ = ["Assessment", "CourseView", "DomainRow", "FeedbackView", "InputProble
            "QuestionView", "ResultView", "Turn", "clean_text", "normalise_response", "params_used"]
 
 log = logging.getLogger(__name__)
+# Reasons stored with model-related transcript lines (the trainer's Models page counts them by these prefixes)
+FEEDBACK_FALLBACK = "authored explanation; model feedback not shown: "
+GATE_PASSED = "passed the gate: "
 PLACEMENT_SHIFT = 0.2
 KEEP_BANKS = 16  # bank versions held for running sessions after trainers' edits
 
@@ -318,11 +321,11 @@ class Assessment:
             reason = decision.reason if decision.source != "model" else ""
         personal = decision.text_shown if decision is not None and decision.source == "model" else None
         said = [self._line("\n\n".join(lines), kind="feedback", source="bank",
-                           reason=f"authored explanation; model feedback not shown: {reason}" if personal is None
+                           reason=f"{FEEDBACK_FALLBACK}{reason}" if personal is None
                            else "authored explanation", item_id=item.id)]
         if personal is not None and decision is not None:
             said.append(self._line(personal, kind="feedback_personal", source="model",
-                                   reason=f"passed the gate: {decision.reason}", item_id=item.id))
+                                   reason=f"{GATE_PASSED}{decision.reason}", item_id=item.id))
         return FeedbackView(item_id=item.id, verdict=verdict, correct=bool(outcome.correct), score=outcome.score,
                             pilot=outcome.pilot, lines=lines, personal=personal,
                             personal_source="model" if personal else "bank", points=points,
@@ -488,7 +491,7 @@ class Assessment:
         view.pending_reviews = self.pending_reviews(row.id)
         self._say(row.id, view.as_markdown(), kind="result", source="bank", reason="engine results and course rules")
         if source == "model":
-            self._say(row.id, summary, kind="summary", source="model", reason=f"passed the gate: {reason}")
+            self._say(row.id, summary, kind="summary", source="model", reason=f"{GATE_PASSED}{reason}")
         return view
 
     def result(self, session_id: str, lang: str | None = None) -> ResultView:

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from assessor.dialogue import FEEDBACK_FALLBACK, GATE_PASSED
 from assessor.i18n import bi
 from assessor.store import AssessmentSession, Store
 from assessor.store.tables import Message
@@ -32,8 +33,6 @@ USE_NAMES: dict[str, dict[str, str]] = {
     "summary": {"zh": "结果小结", "en": "summary"},
     "second_opinion": {"zh": "第二意见（不计分）", "en": "second opinion (never a score)"},
 }
-FEEDBACK_FALLBACK = "authored explanation; model feedback not shown: "
-GATE_PASSED = "passed the gate: "
 USAGE_COLUMNS = ["用途 use", "模型文字 model text shown", "编写文字 authored text shown", "模型文字占比 model share",
                  "未用模型的原因 why not the model (count)"]
 REGISTERED_COLUMNS = ["名称 name", "类型 kind", "加载 load s", "首字 first token s", "每秒字数 tokens/s",
