@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ class CertificateParts:
 
     ctx: AppContext
     notices: dict[str, Any]
+    _render: Callable[..., Updates]  # the page's render (WorkerPage's method)
 
     def build_certificate(self, lang: str) -> None:
         """Create the button, its notice and the file (call inside the result column)."""
@@ -80,6 +82,3 @@ class CertificateParts:
             return self._render(tab, notice=SelfServiceRefused("failed").message(lang), at="cert")
         self.cert_paths[tab.session_id] = str(pdf)
         return self._render(tab, at="cert")  # the file appears under the button, labelled "ready: tap to download"
-
-    def _render(self, tab: Tab, **flags: Any) -> Updates:  # the page's render (WorkerPage overrides it)
-        raise NotImplementedError

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +92,7 @@ class VoiceParts:
     """The voice control: components, render part, handlers (a mixin of the worker layout and page)."""
 
     ctx: AppContext
+    _render: Callable[..., Updates]  # the page's render (WorkerPage's method)
     tab: Any  # the layout's components this control reads or fills
     open_text: Any
     ask_text: Any
@@ -165,9 +166,6 @@ class VoiceParts:
             event(self.on_ask_voice, ask, out, api_name=name, show_progress="hidden", api_visibility="undocumented")
 
     # ------------------------------------------------------------------ handlers
-    def _render(self, tab: Tab, **flags: Any) -> Updates:  # the page's render (WorkerPage overrides it)
-        raise NotImplementedError
-
     def _transcriber(self) -> Any:
         if self.voice_transcriber is not None:
             return self.voice_transcriber
