@@ -1,3 +1,4 @@
+# Over 450 lines on purpose: one Store holds every query, so each compare-and-swap write and the practice and centre filters sit beside each other (see the docstring).
 """The few queries the app needs, over any SQLAlchemy URL (SQLite in WAL mode by default).
 
 Contract: `record_answer` commits the response (and the engine state after it) in one transaction before it

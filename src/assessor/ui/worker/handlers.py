@@ -1,3 +1,4 @@
+# Over 450 lines on purpose: every worker event runs through one _guard and one render here; voice, certificate, sparse updates, rendering and the practice logic live in their own modules.
 """The worker tab's event handlers: intake, the quiz in a chat, feedback, ask-the-bank and the result.
 
 Every handler takes the `Tab` (and the inputs), runs one step through the dialogue, builds a `WorkerScreen`
