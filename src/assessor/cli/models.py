@@ -253,10 +253,10 @@ def _generator_problem(name: str, model: str | None, settings: Any, smol_install
         if not (folder / "config.json").is_file():
             return f"no transformers model in {folder} (config.json missing)"
     if name == "registered":
-        from assessor.lm.check import registered_models
+        from assessor.lm.check import registered_model
 
         try:
-            entry = next((m for m in registered_models(settings.data_dir) if m.get("name") == model), None)
+            entry = registered_model(settings.data_dir, model)
         except ValueError as error:
             return str(error)
         if entry is None:

@@ -201,6 +201,11 @@ def registered_models(data_dir: Path) -> list[dict[str, Any]]:
     return [m for m in models if isinstance(m, dict)]
 
 
+def registered_model(data_dir: Path, name: str | None) -> dict[str, Any] | None:
+    """The registry entry added under `name` (None when there is none; a damaged registry raises ValueError)."""
+    return next((m for m in registered_models(data_dir) if m.get("name") == name), None)
+
+
 def register_model(data_dir: Path, report: ModelReport) -> Path:
     """Add (or replace, by name) a model in the registry; atomic write."""
     path = registry_path(data_dir)

@@ -110,17 +110,16 @@ def gated_languages(entry: dict[str, object]) -> tuple[str, ...]:
 
 @register_backend("registered", "a model added with `assessor models add` (generator_model = the name it was added as)")
 def _registered(settings: Settings, model: str | None) -> Generator | None:
-    from assessor.lm.check import load_model, registered_models
+    from assessor.lm.check import load_model, registered_model, registered_models
 
     if not model:
         raise GeneratorUnavailable("the registered backend needs generator_model: the name given to `assessor models add`")
     try:
-        entries = registered_models(settings.data_dir)
+        entry = registered_model(settings.data_dir, model)
     except ValueError as error:
         raise GeneratorUnavailable(str(error)) from error
-    entry = next((m for m in entries if m.get("name") == model), None)
     if entry is None:
-        added = ", ".join(str(m.get("name")) for m in entries) or "none"
+        added = ", ".join(str(m.get("name")) for m in registered_models(settings.data_dir)) or "none"
         raise GeneratorUnavailable(f"no model named '{model}' was added (added: {added}); run: assessor models add PATH "
                                    f"--name {model}")
     generator = load_model(Path(str(entry.get("path", ""))), threads=settings.generator_threads)
