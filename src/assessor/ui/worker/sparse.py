@@ -9,7 +9,9 @@ did); unchanged outputs go out as Gradio's own empty update (`{"__type__": "upda
 exactly what `gr.skip()` would send.
 
 Never dropped: stateful outputs (`gr.State`), the screen summary (`gr.JSON`, what API clients read), and any update that sets the value of a component the worker can
-edit (text boxes, tick boxes, radios, audio), since her typing changes those without the server knowing. An
+edit (text boxes, tick boxes, radios, audio), since her typing changes those without the server knowing; such
+an update carries its value and only those other properties (label, choices, visibility) that changed, a bare
+value when none did. An
 event that is not sparse, or returns a list instead of a `{component: update}` dict, makes the memo forget its
 outputs, so the next sparse event sends them in full.
 """
@@ -60,11 +62,18 @@ def changed_only(updates: dict[Any, Any], memo: dict[int, dict[str, Any]]) -> di
         props = {k: v for k, v in value.items() if k != "__type__"} if is_update else {"value": value}
         if not props:  # gr.skip()
             continue
-        if isinstance(component, EDITABLE) and "value" in props:
-            memo.pop(key, None)  # she may have changed it since: always send a value, remember nothing
-            out[component] = value
-            continue
         last = memo.get(key)
+        if isinstance(component, EDITABLE) and "value" in props:
+            # she may have changed the value since: always send it, with only the other properties that changed
+            rest = {k: v for k, v in props.items() if k != "value"}
+            if last is None:
+                memo[key] = rest
+                out[component] = value
+                continue
+            diff = {k: v for k, v in rest.items() if k not in last or not _same(last[k], v)}
+            last.update(diff)
+            out[component] = {"__type__": "update", **diff, "value": props["value"]} if diff else props["value"]
+            continue
         if last is None:
             memo[key] = dict(props)
             out[component] = value
