@@ -1,8 +1,10 @@
-"""Load: simulated workers take a quiz at once through gradio_client; p50/p95 answer-to-next-question
+"""Load: simulated workers take a quiz at once through a lean httpx client (or gradio_client); p50/p95 answer-to-next-question
 latency, server CPU per answer, and a check in the store that every acknowledged answer was stored.
 
     .venv/bin/python bench/load.py                      # starts its own server on 127.0.0.1 (hashing embedder)
     .venv/bin/python bench/load.py --workers 30 --max-items 12
+    .venv/bin/python bench/load.py --workers 30 --think 5      # each reads ~5 s before answering (a real pace is 20 s)
+    .venv/bin/python bench/load.py --client gradio              # gradio_client instead (~100 ms client CPU per answer)
     .venv/bin/python bench/load.py --processes 3 --workers 90 --database postgresql+psycopg://...  # N servers, one DB
     .venv/bin/python bench/load.py --processes 2 --kill-after 20   # kill -9 one server mid-run; its workers resume
     .venv/bin/python bench/load.py --url http://127.0.0.1:7860/ --data data   # a running server (loopback only)
@@ -113,9 +115,12 @@ def lost_connection(error: BaseException) -> bool:
 
     import httpx
 
+    from assessor.ui.lean_client import StreamClosed
+
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, (httpx.ConnectError, httpx.RemoteProtocolError, ConnectionError, CancelledError)):
+        if isinstance(seen, (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, ConnectionError,
+                             CancelledError, StreamClosed)):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -124,14 +129,18 @@ def lost_connection(error: BaseException) -> bool:
 CONNECTING = threading.Semaphore(4)  # a browser's page load is not what this bench measures: a few at a time
 
 
+CLIENT = {"kind": "lean"}  # --client: "lean" (ui/lean_client.py, plain httpx) or "gradio" (gradio_client)
+
+
 def connect(url: str, *, seed: int, tries: int = 4) -> Any:
     """A WorkerClient on `url` (the page load: config and API info), retried when the server was too busy."""
     from assessor.ui.drive import WorkerClient
+    from assessor.ui.lean_client import LeanClient
 
     for attempt in range(1, tries + 1):
         try:
             with CONNECTING:
-                return WorkerClient(url, seed=seed)
+                return WorkerClient(url, seed=seed, client=LeanClient(url) if CLIENT["kind"] == "lean" else None)
         except Exception as error:
             if attempt == tries:
                 raise RuntimeError(f"connecting: {type(error).__name__}: {error}") from error
@@ -140,9 +149,13 @@ def connect(url: str, *, seed: int, tries: int = 4) -> Any:
 
 
 def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: int,
-               worker: Any = None) -> dict[str, Any]:
+               worker: Any = None, think: float = 0.0) -> dict[str, Any]:
     """One worker on process index mod N (`worker`: her page, already loaded); if that process dies, she
-    resumes her session on the next one."""
+    resumes her session on the next one. Before each answer she reads for uniform(0.5, 1.5) × `think` seconds
+    (not part of the measured latency)."""
+    import random
+
+    reading = random.Random(index)
     home = index % len(urls)
     worker = worker or connect(urls[home], seed=index)
     answers, latencies, failovers = 0, [], 0
@@ -154,6 +167,8 @@ def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: in
     steps = 0
     while screen.get("mode") == "quiz" and steps < max_steps:
         steps += 1
+        if think > 0:
+            time.sleep(reading.uniform(0.5 * think, 1.5 * think))
         try:
             screen = worker.answer(screen)
         except Exception as error:  # the process is gone: reconnect elsewhere and resume the session by its id
@@ -181,7 +196,12 @@ def main() -> int:
                                            "temporary data folder)")
     parser.add_argument("--kill-after", type=float, default=None,
                         help="kill -9 the last process after this many seconds (needs --processes >= 2)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a worker reads before each answer (uniform 0.5-1.5 x); 0: answer at once")
+    parser.add_argument("--client", choices=("lean", "gradio"), default="lean",
+                        help="load client: plain httpx (lean, ~10x cheaper) or gradio_client")
     args = parser.parse_args()
+    CLIENT["kind"] = args.client
     if args.processes < 1 or (args.kill_after is not None and args.processes < 2):
         raise SystemExit("--processes must be >= 1, and >= 2 with --kill-after")
 
@@ -239,7 +259,7 @@ def main() -> int:
             began = time.perf_counter()
             cpu_before = sum(cpu_seconds(server.pid) for server in servers)
             client_before = time.process_time()
-            futures = [pool.submit(one_worker, urls, i, *plan[i % len(plan)], args.max_steps, clients[i])
+            futures = [pool.submit(one_worker, urls, i, *plan[i % len(plan)], args.max_steps, clients[i], args.think)
                        for i in range(args.workers)]
             if args.kill_after is not None:
                 def kill_last() -> None:
@@ -276,7 +296,7 @@ def main() -> int:
         print(f"answers: {answers} acknowledged, {stored} stored ({verdict})")
         if servers and stored:
             print(f"server CPU: {cpu:.1f} s in all, {cpu / stored * 1000:.0f} ms per stored answer")
-        print(f"load client CPU (this script, gradio_client): {client_cpu:.1f} s in all, "
+        print(f"load client CPU (this script, {args.client} client): {client_cpu:.1f} s in all, "
               f"{client_cpu / max(1, answers) * 1000:.0f} ms per answer, on the same cores")
         if latencies:
             print(f"answer -> next question latency: p50 {percentile(latencies, 50) * 1000:.0f} ms, "
