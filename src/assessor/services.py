@@ -72,6 +72,7 @@ class Models:
         self._grader = grader
         self._index: BankIndex | None = None
         self._placer: Placer | None = None
+        self._generation = 0  # bumped by use_bank: a slower rebuild for an older bank is dropped
         self._lock = threading.Lock()
         self._grader_lock = threading.Lock()
         self._lm_lock = threading.Lock()
@@ -109,6 +110,38 @@ class Models:
 
                 self._placer = get_placer(self.bank, self._embedder())
             return self._placer
+
+    def use_bank(self, bank: Bank, *, wait: bool = False) -> threading.Thread | None:
+        """Serve `bank` from now on: the ask-the-bank index and the placer are built for it in a background
+        thread and swapped in when ready (the old ones answer until then); a newer `use_bank` meanwhile wins.
+        Nothing is built when neither was loaded yet (the first use builds it for `bank`). `wait`: join the
+        thread (tests, CLI)."""
+        with self._lock:
+            self.bank = bank
+            self._generation += 1
+            generation = self._generation
+            if self._index is None and self._placer is None:
+                return None
+
+        def rebuild() -> None:
+            from assessor.retrieval.index import load_index
+            from assessor.retrieval.placement import get_placer
+
+            try:
+                index = load_index(bank, self._embedder())
+                placer = get_placer(bank, self._embedder())
+            except Exception:  # the old index and placer keep answering; the next bank change tries again
+                log.exception("rebuilding the index for bank %s failed", bank.version)
+                return
+            with self._lock:
+                if generation == self._generation:
+                    self._index, self._placer = index, placer
+
+        thread = threading.Thread(target=rebuild, name="assessor-bank-index", daemon=True)
+        thread.start()
+        if wait:
+            thread.join()
+        return thread
 
     def lm(self) -> LanguageService:
         """The language-model service (its generator loads on its first use)."""

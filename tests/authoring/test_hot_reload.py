@@ -46,3 +46,32 @@ def test_a_running_session_keeps_its_bank_while_a_new_session_sees_the_approved_
     assert ctx.assessment.bank_of(new_row).items[pending].version == edited.version
     if fresh.question is not None and fresh.question.item_id == pending:
         assert fresh.question.stem == old_stem + "（新版）"
+
+
+def test_ask_the_bank_and_placement_follow_an_approved_item_without_a_restart(tiny_bank_dir: Path,
+                                                                              tmp_path: Path) -> None:
+    import time
+
+    ctx = make_context(tmp_path / "app", bank_dir=tiny_bank_dir)
+    models = ctx.assessment.models
+    old_index, old_placer = models.index(), models.placer()
+    authoring = Authoring(ctx.bank, ctx.store, on_change=ctx.use_bank)
+    item = next(i for i in ctx.bank.items.values() if i.status == "active")
+    form = item_to_form(item)
+    form.stem_zh = item.stem.zh + "（蓝莓果酱示例）"
+    edited = authoring.save(form, "alice").item
+    authoring.approve(edited.id, "bob")
+    assert models.bank is ctx.bank
+    deadline = time.monotonic() + 60
+    while models.index() is old_index and time.monotonic() < deadline:  # rebuilt in the background
+        time.sleep(0.05)
+    index = models.index()
+    assert index is not old_index and index.bank_hash == ctx.bank.content_hash
+    assert any("蓝莓果酱示例" in e.text for e in index.entries if e.ref == edited.id)
+    assert models.placer() is not old_placer
+
+
+def test_a_bank_change_before_any_index_was_loaded_builds_nothing_ahead(tiny_bank_dir: Path, tmp_path: Path) -> None:
+    ctx = make_context(tmp_path / "app", bank_dir=tiny_bank_dir)
+    assert ctx.assessment.models.use_bank(ctx.bank) is None  # the first use builds it for this bank
+    assert ctx.assessment.models.index().bank_hash == ctx.bank.content_hash

@@ -75,10 +75,12 @@ class AppContext:
 
     def use_bank(self, bank: Bank | None = None) -> Bank:
         """Swap in a new bank version without a restart (a fresh `load_bank` of the bank folder when none is
-        given): new sessions and the pages see it; running sessions keep theirs (`Assessment.bank_of`)."""
+        given): new sessions, the pages, ask-the-bank and placement see it; running sessions keep theirs
+        (`Assessment.bank_of`)."""
         bank = bank or load_bank(self.settings.bank_dir)
         self.bank = bank
         self.assessment.use_bank(bank)
+        self.assessment.models.use_bank(bank)  # ask-the-bank and placement follow (rebuilt in the background)
         return bank
 
 
