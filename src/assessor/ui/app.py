@@ -194,6 +194,12 @@ JS = """
 }
 """
 
+#: Gradio's temporary copies (uploaded or recorded voice clips a worker never submitted, cached copies of
+#: downloads) are deleted when older than 2 hours, checked every 30 minutes, and all of them when the server
+#: stops: a worker's voice does not stay on the centre's disk. (Submitted clips are deleted at once, voice.py.)
+TEMP_FILES_CLEANUP = (1800, 7200)
+
+
 def build_app(ctx: AppContext, *, with_trainer: bool = True) -> Any:
     """The whole web app as a `gr.Blocks`: the worker tab, then the trainer tab (`with_trainer=False`: the
     worker tab alone, for the worker-side tests). The pages are reachable as `blocks.worker_page` and
@@ -205,7 +211,8 @@ def build_app(ctx: AppContext, *, with_trainer: bool = True) -> Any:
 
     worker = WorkerPage(ctx)
     trainer = None
-    with gr.Blocks(title=t("app_title", "zh") + " · " + t("app_title", "en"), analytics_enabled=False) as blocks:
+    with gr.Blocks(title=t("app_title", "zh") + " · " + t("app_title", "en"), analytics_enabled=False,
+                   delete_cache=TEMP_FILES_CLEANUP) as blocks:
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab(t("tab_worker", "zh") + " / " + t("tab_worker", "en"), id="worker", elem_id="tab-worker"):
                 worker.build()
