@@ -514,14 +514,16 @@ class Assessment:
     # ---- what a front end reads back
     def review(self, session_id: str, lang: str | None = None) -> list[dict[str, Any]]:
         """错题本: each wrong or partly right answer of a finished session, in order, with her answer, the right
-        answer and the explanation in `lang` (never for a running session: the key stays hidden until the end)."""
+        answer, the explanation and the item's picture (`image_src`, `image_alt`, when it has one) in `lang`, from
+        the bank version the session ran on (never for a running session: the key stays hidden until the end)."""
         row = self._row(session_id)
         lang = lang or row.language
         if row.status != "finished":
             raise InputProblem("session_not_finished")
         out: list[dict[str, Any]] = []
+        bank = self.bank_of(row)  # the items as she saw them, even if a trainer edited them since
         for response in self.store.responses(session_id):
-            item = self.bank.items.get(response.item_id)
+            item = bank.items.get(response.item_id)
             if item is None or response.correct or response.score >= 1.0:
                 continue
             texts = {o.id: o.text(lang) for o in item.options}
@@ -533,7 +535,8 @@ class Assessment:
                 right = ""
             out.append({"item_id": item.id, "domain": item.domain, "type": item.type, "stem": item.stem.get(lang),
                          "your_answer": answer_text(item, response.answer, lang), "right_answer": right,
-                         "explanation": item.explanation.get(lang), "partial": response.score > 0})
+                         "explanation": item.explanation.get(lang), "partial": response.score > 0,
+                         **self._image(item, lang)})
         return out
 
     def transcript(self, session_id: str, *, tail: int | None = None) -> list[Message]:

@@ -110,3 +110,53 @@ def test_without_svglib_the_pdf_prints_the_alt_text_in_a_box(picture_bank: Bank,
     monkeypatch.setattr(pictures, "svg_drawing", lambda *args, **kwargs: None)
     _paths, text = _paths_and_text(_transcript(picture_bank, store, session_id))
     assert text.count(ALT["zh"]) >= 2  # in the box and in the caption
+
+
+def _wrong(item: object) -> object:
+    from assessor.bank.schema import Item
+
+    assert isinstance(item, Item)
+    if item.type == "open_scenario":
+        return "不知道"
+    wrong = [o for o in item.option_ids if o not in item.key]
+    if item.type in ("single_choice", "true_false"):
+        return wrong[0]
+    return list(reversed(item.key)) if item.type == "ordering" else wrong[:1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_review_cards_show_the_picture_and_explain_glossary_words(picture_bank: Bank, database_url: str,
+                                                                      lang: str) -> None:
+    from assessor.ui.worker.render import review_html
+
+    assessment = _assessment(picture_bank, database_url)
+    turn = assessment.start("王芳", role="housekeeper", level=5, lang=lang, seed=3)
+    while turn.question is not None:
+        turn = assessment.answer(turn.session_id, turn.question.item_id, _wrong(picture_bank.items[turn.question.item_id]))
+    entries = assessment.review(turn.session_id, lang)
+    assert entries and all(e["image_src"].startswith("data:image/svg+xml;base64,") for e in entries)
+    assert all(e["image_alt"] == ALT[lang] for e in entries)
+    terms = list(picture_bank.glossary.values())
+    word = terms[0].term.get(lang)
+    entries[0]["stem"] = f"{entries[0]['stem']} ({word})"
+    cards = review_html(entries, lang, terms)
+    assert cards.count('<img class="q-image"') == len(entries) and html.escape(ALT[lang]) in cards
+    assert f'data-term="{terms[0].id}"' in cards and html.escape(terms[0].plain.get(lang)) in cards
+
+
+def test_the_review_shows_the_item_as_she_saw_it_after_a_trainer_edit(picture_bank: Bank, database_url: str) -> None:
+    import dataclasses
+
+    assessment = _assessment(picture_bank, database_url)
+    turn = assessment.start("王芳", role="housekeeper", level=5, lang="zh", seed=3)
+    first = turn.question
+    assert first is not None
+    while turn.question is not None:
+        turn = assessment.answer(turn.session_id, turn.question.item_id, _wrong(picture_bank.items[turn.question.item_id]))
+    item = picture_bank.items[first.item_id]
+    edited = item.model_copy(update={"stem": item.stem.model_copy(update={"zh": "改过的题干"})})
+    newer = dataclasses.replace(picture_bank, items={**picture_bank.items, item.id: edited},
+                                content_hash="f" * 64)
+    assessment.use_bank(newer)
+    shown = next(e for e in assessment.review(turn.session_id, "zh") if e["item_id"] == item.id)
+    assert shown["stem"] == item.stem.zh != "改过的题干"

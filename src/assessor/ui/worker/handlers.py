@@ -395,7 +395,7 @@ class WorkerPage(WorkerLayout):
 
         updates = self._guard(tab, review, at="top")
         if tab.mode == "result":
-            updates[self.review_html] = review_html(entries, tab.lang)
+            updates[self.review_html] = review_html(entries, tab.lang, list(self.bank.glossary.values()))
             tab.review_domains = list(dict.fromkeys(str(e["domain"]) for e in entries))
             updates.update(practice_buttons(self.review_practice_btns, review_areas(tab), tab.lang,
                                             self.review_practice_head))

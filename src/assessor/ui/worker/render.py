@@ -16,7 +16,7 @@ import gradio as gr
 from assessor.bank.schema import GlossaryTerm
 from assessor.i18n import SEPARATORS, t
 from assessor.privacy import consent_markdown
-from assessor.ui.media import question_image_html
+from assessor.ui.media import image_tag, question_image_html
 from assessor.ui.text import plain, safe_markdown
 from assessor.ui.worker import terms as glossary
 from assessor.ui.worker.layout import WorkerLayout, notice_html
@@ -348,8 +348,10 @@ def result_cards(r: ResultView) -> str:
     return "".join(parts)
 
 
-def review_html(entries: list[dict[str, Any]], lang: str) -> str:
-    """错题本: one card per wrong or partly right answer (stem, her answer, the right answer, the explanation)."""
+def review_html(entries: list[dict[str, Any]], lang: str, terms: list[GlossaryTerm] | None = None) -> str:
+    """错题本: one card per wrong or partly right answer (stem with its picture, her answer, the right answer, the
+    explanation); glossary words in the stem and the explanation can be tapped, as in the question card."""
+    words = terms or []
     parts = [f'<h3 class="cards-title" id="review-title">{html.escape(t("review_title", lang))}</h3>']
     if not entries:
         parts.append(f'<p class="course-none">{html.escape(t("review_none", lang))}</p>')
@@ -359,10 +361,11 @@ def review_html(entries: list[dict[str, Any]], lang: str) -> str:
         right = (f'<div class="fb-opt is-right"><span class="mark">✔</span> {html.escape(t("right_mark", lang) + SEPARATORS["label"][lang])}'
                  f'{_lines(e["right_answer"])}</div>') if e.get("right_answer") else ""
         parts.append(f'<div class="qcard review-card" lang="{lang}"><div class="verdict v-{tone}">{html.escape(verdict)}</div>'
-                     f'<div class="q-stem">{_lines(e["stem"])}</div>'
+                     f'<div class="q-stem">{glossary.marked(e["stem"], lang, words)}</div>'
+                     f'{image_tag(e.get("image_src") or "", e.get("image_alt") or "")}'
                      f'<div class="fb-opt is-wrong"><span class="mark">✘</span> {html.escape(t("review_yours", lang) + SEPARATORS["label"][lang])}'
                      f'{_lines(e["your_answer"])}</div>{right}'
-                     f'<div class="fb-lines"><p>{html.escape(t("why", lang, text=e["explanation"]))}</p></div></div>')
+                     f'<div class="fb-lines"><p>{glossary.marked(t("why", lang, text=e["explanation"]), lang, words)}</p></div></div>')
     return "".join(parts)
 
 
