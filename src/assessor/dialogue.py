@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from assessor.bank.load import Bank
+from assessor.bank.media import svg_data_uri
 from assessor.bank.schema import Item
 from assessor.cat import engine
 from assessor.cat.engine import AnswerOutcome, EngineConfig, SessionState
@@ -39,7 +40,6 @@ from assessor.results import role_name as bank_role_name
 from assessor.reviewing import held_back, point_feedback, review_score, with_review
 from assessor.services import LanguageService, Models
 from assessor.store import AssessmentSession, Message, StaleSession, Store
-from assessor.ui.media import svg_data_uri  # gradio-free: reads and re-checks a bank drawing
 from assessor.views import CourseView, DomainRow, FeedbackView, PointFeedback, QuestionView, ResultView, Turn
 
 __all__ = ["Assessment", "CourseView", "DomainRow", "FeedbackView", "InputProblem", "LanguageService", "Models",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assessor.bank.load import Bank, check_bank
+from assessor.bank.media import svg_data_uri
 from assessor.bank.rules import _SVG_FORBIDDEN
-from assessor.ui.media import svg_data_uri
 from tests.picture_bank import make_picture_bank
 
 MEDIA = Path(__file__).resolve().parents[2] / "question_bank" / "media"

@@ -17,8 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from assessor.bank.load import Bank
+from assessor.bank.media import svg_data_uri
 from assessor.bank.schema import Item
-from assessor.ui.media import svg_data_uri
 
 PICTURE_WIDTH = 45 * mm
 """Width of a drawing in the PDF (the height keeps the drawing's proportions)."""
@@ -26,7 +26,7 @@ PICTURE_WIDTH = 45 * mm
 
 def svg_drawing(media_root: Path, file: str, width: float = PICTURE_WIDTH) -> Any | None:
     """media/`file` as a reportlab Drawing `width` points wide, or None when the file is refused (outside media/,
-    missing, unsafe: see `assessor.ui.media.svg_data_uri`), svglib is missing, or svglib cannot read it."""
+    missing, unsafe: see `assessor.bank.media.svg_data_uri`), svglib is missing, or svglib cannot read it."""
     if svg_data_uri(media_root, file) is None:
         return None
     try:

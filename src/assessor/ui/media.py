@@ -1,18 +1,16 @@
 """An item's picture for the page: the bank's SVG drawing as an `<img>` with a data: URI and its alt text.
 
-The drawing is read from question_bank/media/ and checked again here (inside media/, an SVG, no script, event
-handler or outside reference: the same rule as `assessor bank validate`), so a page never shows a file the
-validator would refuse. Anything missing or refused gives "" (the question still shows, without its picture).
+The drawing is read from question_bank/media/ and checked again by `bank.media.svg_data_uri` (the same rule as
+`assessor bank validate`), so a page never shows a file the validator would refuse. Anything missing or refused gives "" (the question still shows, without its picture).
 """
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assessor.bank.rules import _SVG_FORBIDDEN
+from assessor.bank.media import svg_data_uri
 from assessor.bank.schema import Item
 
 if TYPE_CHECKING:
@@ -20,19 +18,6 @@ if TYPE_CHECKING:
 
 MAX_WIDTH_PX = 360
 """The picture fills the card's width up to this many CSS pixels (a 390 px phone shows it whole)."""
-
-
-def svg_data_uri(media_root: Path, file: str) -> str | None:
-    """`data:image/svg+xml;base64,…` for media/`file`, or None when it is outside `media_root`, missing, not an
-    SVG, or holds a script, event handler or outside reference."""
-    media = media_root.resolve()
-    path = (media / file).resolve()
-    if media not in path.parents or not path.is_file():
-        return None
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if "<svg" not in text[:2000] or _SVG_FORBIDDEN.search(text):
-        return None
-    return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def image_tag(src: str, alt: str) -> str:
