@@ -274,9 +274,15 @@ class Assessment:
             view, said = self._feedback(item, clean, outcome, grading, lang, provisional=held)
             said.insert(0, self._line(answer_text(item, clean, lang), kind="answer", source="worker",
                                       speaker="worker", item_id=item.id))
-            # The contract: the response, the state after it and its transcript lines (her answer, the feedback)
-            # are committed in one transaction before anything else is shown, and only if nobody wrote the
-            # session since it was read (else the stale-question message and nothing is stored).
+            # The next question is chosen now, so that it is stored as pending with the answer (one write per
+            # answer); at the end of the quiz `_advance` finishes after the answer is stored.
+            following = engine.next_item(bank, new_state, now=self.clock())
+            question = self._question_view(row, new_state, following, lang) if following is not None else None
+            if question is not None and following is not None:
+                said.append(self._line(question.as_markdown(), kind="question", item_id=following.id))
+            # The contract: the response, the state after it and its transcript lines (her answer, the feedback,
+            # the next question) are committed in one transaction before anything else is shown, and only if
+            # nobody wrote the session since it was read (else the stale-question message and nothing is stored).
             try:
                 self.store.record_answer(
                     session_id, item_id=item.id, item_version=item.version,
@@ -289,6 +295,8 @@ class Assessment:
             except StaleSession as error:  # a double tap, another tab or another process answered first
                 raise InputProblem("stale_question") from error
             row.version += 1
+            if question is not None:
+                return Turn(row.id, row.resume_code, lang, feedback=view, question=question)
             return self._advance(row, new_state, lang, feedback=view)
 
     def _feedback(self, item: Item, response: Any, outcome: AnswerOutcome, grading: dict[str, Any] | None,
