@@ -123,6 +123,24 @@ def _practise(page: Any, quiz: BrowserQuiz, code: str, words: dict[str, Any], ta
     return tapped
 
 
+def _radar_is_legible(page: Any, width: int) -> None:
+    """The result's radar (an inline SVG) as drawn: inside the page's width, no label over another or cut off,
+    labels ≥ 13 px, at most 420 px wide."""
+    drawn = page.evaluate("""() => { const svg = document.querySelector('#radar svg'); const box = svg.getBoundingClientRect();
+        const scale = box.width / svg.viewBox.baseVal.width;
+        const texts = [...svg.querySelectorAll('text')].map(t => { const r = t.getBoundingClientRect();
+            return [t.textContent, r.left, r.top, r.right, r.bottom, parseFloat(t.getAttribute('font-size')) * scale]; });
+        return {box: [box.left, box.top, box.right, box.bottom], texts}; }""")
+    left, top, right, bottom = drawn["box"]
+    assert left >= 0 and right <= width and right - left <= 420.5, drawn["box"]
+    texts = drawn["texts"]
+    for i, (name, x0, y0, x1, y1, px) in enumerate(texts):
+        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (name, drawn["box"])
+        assert px >= 13, (name, px)
+        for other, a0, b0, a1, b1, _px in texts[i + 1:]:
+            assert x1 <= a0 or a1 <= x0 or y1 <= b0 or b1 <= y0, (name, other)
+
+
 def _no_processing(page: Any) -> None:
     assert not page.evaluate("() => window.__processing === true || /processing/i.test(document.body.innerText)")
 
@@ -205,6 +223,9 @@ def test_worker_screens_keep_feedback_in_view(browser_quiz: BrowserQuiz, size: s
         page.locator("#result-cards").scroll_into_view_if_needed()
         _shot(page, f"{tag}-8-result-cards")
         page.screenshot(path=str(SCREENSHOTS / f"{tag}-9-result-full.png"), full_page=True)
+        page.locator("#radar svg").scroll_into_view_if_needed()
+        _shot(page, f"{tag}-9b-radar")
+        _radar_is_legible(page, width)
         page.click("#review-btn")  # 错题本 / Review my answers
         page.wait_for_selector("#review-title", timeout=30_000)
         page.locator("#review-title").scroll_into_view_if_needed()

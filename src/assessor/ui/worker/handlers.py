@@ -518,17 +518,17 @@ class WorkerPage(WorkerLayout):
             tab.result = None
         return turn.notice
 
-    def _radar(self, result: ResultView) -> Any:
-        from assessor.ui.charts import radar_chart
+    def _radar(self, result: ResultView) -> str:
+        """The result's radar chart as an inline SVG (drawn by the browser, with its own fonts)."""
+        from assessor.ui.radar_svg import radar_svg
 
         role = self.bank.roles.get(result.role)
         level = role.levels.get(result.level) if role else None
         cut = float(level.cut_score) if level is not None else None
-        return radar_chart(
+        return radar_svg(
             [r.name for r in result.rows], [r.theta for r in result.rows], errors=[r.se for r in result.rows],
             cut=cut if cut is not None and math.isfinite(cut) else None,
-            fallback_labels=[self.assessment.domain_name(r.domain, "en") for r in result.rows],
-            title=t("radar_title", result.lang), cut_label=t("radar_cut", result.lang))
+            title=t("radar_title", result.lang), cut_label=t("radar_cut", result.lang), lang=result.lang)
 
     def _report(self, result: ResultView) -> str | None:
         """The worker's PDF report, written once per session, language and report version (None on failure)."""

@@ -160,7 +160,7 @@ class WorkerLayout(VoiceParts, CertificateParts):
             with gr.Column(elem_id="practice-areas", elem_classes=["practice-areas"]):
                 self.practice_btns = [gr.Button("", visible=False, elem_id=f"practice-{i}",
                                                 elem_classes=["practice-btn"]) for i in range(MAX_AREAS)]
-            self.radar = gr.Plot(label=t("radar_title", lang), elem_id="radar")
+            self.radar = gr.HTML("", label=t("radar_title", lang), elem_id="radar")  # an inline SVG
             self.pdf_btn = gr.DownloadButton(t("download_pdf", lang), elem_id="pdf-btn", elem_classes=["big-btn"])
             self.build_certificate(lang)
             self.review_btn = gr.Button(t("review_button", lang), elem_id="review-btn", elem_classes=["big-btn"])

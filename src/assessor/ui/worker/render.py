@@ -272,7 +272,7 @@ def result(screen: WorkerScreen, c: WorkerLayout) -> Updates:
     tab = screen.tab
     shown = tab.result if tab.mode == "result" else None
     if shown is None:
-        return {c.result_md: "", c.result_cards: "", c.review_html: "", c.radar: None,
+        return {c.result_md: "", c.result_cards: "", c.review_html: "", c.radar: "",
                 c.pdf_btn: gr.update(value=None, label=t("download_pdf", tab.lang)),
                 **practice_buttons(c.practice_btns, [], tab.lang, c.practice_head),
                 **practice_buttons(c.review_practice_btns, [], tab.lang, c.review_practice_head)}
