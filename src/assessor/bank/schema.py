@@ -260,6 +260,23 @@ class Domain(_Strict):
     description: Text
 
 
+class StopSettings(_Strict):
+    """Per-level overrides of the engine's stop and selection settings (cat.session.EngineConfig fields of
+    the same name); a field left out keeps the engine's default. Unknown keys are an error."""
+
+    p_area: float | None = Field(default=None, gt=0.5, lt=1.0)
+    p_overall: float | None = Field(default=None, gt=0.5, lt=1.0)
+    accuracy_target: float | None = Field(default=None, gt=0.5, lt=1.0)
+    min_gain_per_item: float | None = Field(default=None, ge=0.0)
+    readiness_weight: float | None = Field(default=None, ge=0.0)
+    close_call_min_items: int | None = Field(default=None, ge=0)
+    dispute_extra_items: int | None = Field(default=None, ge=0)
+
+    def overrides(self) -> dict[str, float | int]:
+        """The fields set here, as an `EngineConfig.model_copy(update=...)` mapping."""
+        return self.model_dump(exclude_none=True)
+
+
 class LevelBlueprint(_Strict):
     """What a role's assessment at one level samples: domain weights (sum 100) and the cut score
     on the θ scale at or above which a worker is judged to be at this level."""
@@ -272,6 +289,8 @@ class LevelBlueprint(_Strict):
     """Largest share of a session's items that may be typed (open_scenario) at this level."""
     gentle_start: int = Field(default=5, ge=0, le=15)
     """The first this many items are tap items at or below the target level (never typed)."""
+    stop: StopSettings | None = None
+    """Overrides of the engine's stop/selection settings at this level (StopSettings); None: the defaults."""
 
 
 class Role(_Strict):

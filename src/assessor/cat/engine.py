@@ -81,6 +81,8 @@ def start_session(
     on the exposure cap `config.max_exposure`; `focus_domains` (areas the worker ticked) get their
     blueprint share × `config.focus_share_factor` (renormalised) and `config.focus_extra_items` more own
     answers than k.
+    The level's `stop` settings in the blueprint (bank.schema.StopSettings) override the same fields of
+    `config` for this session; the stored config carries them, so a resumed session keeps them.
     Only the role's items are kept in the state."""
     cfg = config or EngineConfig()
     role_obj = bank.roles.get(role)
@@ -89,6 +91,8 @@ def start_session(
     blueprint = role_obj.levels.get(level)
     if blueprint is None:
         raise EngineError(f"role '{role}' has no level {level} (levels: {sorted(role_obj.levels)})")
+    if blueprint.stop is not None:
+        cfg = cfg.model_copy(update=blueprint.stop.overrides())
     weights = {d: float(w) for d, w in blueprint.weights.items() if w > 0}
     focus = [d for d in weights if d in set(focus_domains)]
     for d in focus:
