@@ -135,3 +135,25 @@ def test_odd_input_still_draws() -> None:
     for labels, thetas in (([], []), (["a"], [float("nan")]), (["a", "b"], [1.0, 2.0, 3.0])):
         root = ET.fromstring(radar_svg(labels, thetas, errors=[0.2] * len(thetas), cut=float("0.5"), title="t"))
         assert root.get("viewBox")
+
+
+def test_a_turned_chart_keeps_each_theta_with_its_label() -> None:
+    """Turned so that wide labels sit above and below: each dot is still at its own area's θ, on the spoke
+    whose label is that area's name, in the given clockwise order."""
+    names = longest("zh", 6)[::-1]  # the widest last: the chart turns
+    thetas = dict(zip(names, [-2.0, -1.0, 0.0, 1.0, 2.0, 2.5], strict=True))
+    svg = ET.fromstring(radar_svg(names, list(thetas.values()), title="t", lang="zh"))
+    outer = float(svg.find("s:circle[@class='outer']", NS).get("r"))  # type: ignore[union-attr]
+    points = [tuple(float(v) for v in p.split(","))
+              for p in svg.find("s:polygon[@class='theta']", NS).get("points", "").split()]  # type: ignore[union-attr]
+    drawn = [("".join(s.text or "" for s in t.findall("s:tspan", NS)), box) for t, (_name, box)
+             in zip(svg.iter(f"{{{NS['s']}}}text"), text_boxes(svg), strict=False) if t.get("class") == "label"]
+    assert [name for name, _box in drawn] != names  # turned
+    start = names.index(drawn[0][0])
+    assert [name for name, _box in drawn] == names[start:] + names[:start]  # same clockwise order
+    for i, ((name, box), (x, y)) in enumerate(zip(drawn, points, strict=True)):
+        assert math.hypot(x, y) == pytest.approx(outer * (thetas[name] + 3) / 6, abs=0.15)
+        spoke = 2 * math.pi * i / 6
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        off = (math.atan2(cx, -cy) - spoke + math.pi) % (2 * math.pi) - math.pi
+        assert abs(off) < math.pi / 4, (name, off)  # the label sits at the end of its own spoke

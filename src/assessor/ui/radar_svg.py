@@ -1,9 +1,11 @@
 """The worker's per-area radar chart as a self-contained inline SVG string (drawn by the browser, its own fonts).
 
-One spoke per skill area, clockwise from the top; an ability θ is drawn at radius r = R·(clip(θ) − LOW)/(HIGH − LOW)
-with LOW, HIGH = −3, 3 (the centre is θ = −3, the outer ring θ = 3, grid rings at every whole θ), the ±SE band
-between θ − SE and θ + SE, the target level's cut score as a dashed ring with its label in a legend under the chart.
-Labels wrap like the PDF's (about 5 Chinese / 12 Latin characters a line) and are placed outside the outer ring;
+One spoke per skill area, clockwise in the given order (turned, a cyclic shift, so that the labels needing
+most room sideways sit above and below the ring; see `turn`); an ability θ is drawn at radius
+r = R·(clip(θ) − LOW)/(HIGH − LOW) with LOW, HIGH = −3, 3 (the centre is θ = −3, the outer ring θ = 3, grid rings
+at every whole θ), the ±SE band between θ − SE and θ + SE, the target level's cut score as a dashed ring with its
+label in a legend under the chart. Labels wrap as the matplotlib chart's did (about 5 Chinese / 12 Latin
+characters a line) and are placed outside the outer ring;
 where two would overlap, the one nearer the top or bottom moves away from the middle, and the ring shrinks until
 every label fits the width. Sizes are in viewBox units: 16-unit labels in a 390-unit width are 13.4 px where the
 chart is 326 px wide (a 390 px phone: Gradio's padding leaves its HTML box 290 px, and the chart spreads over
@@ -217,6 +219,24 @@ def fit(labels: tuple[str, ...]) -> tuple[float, tuple[Label, ...]]:
     return best
 
 
+@lru_cache(maxsize=256)
+def turn(labels: tuple[str, ...]) -> int:
+    """How many places to turn the spokes (a cyclic shift: every area keeps its neighbours) so that the labels
+    needing most room sideways sit above and below the chart: the shift k with the largest rough outer radius
+    min_j (WIDTH/2 − PAD − w·(1 + |sin_j|)/2) / |sin_j| − GAP, w the width of label j + k at spoke j
+    (0 unless some shift gains more than 2 units)."""
+    n = len(labels)
+    widths = [max(text_width(line) for line in wrap_label(label)) for label in labels]
+    sines = [abs(spoke(j, n)[0]) for j in range(n)]
+
+    def rough(k: int) -> float:
+        return min([(WIDTH / 2 - PAD - widths[(j + k) % n] * (1 + s) / 2) / s - GAP
+                    for j, s in enumerate(sines) if s > 1e-9] or [R_MAX])
+
+    best = max(range(n), key=rough, default=0)
+    return best if n and rough(best) > rough(0) + 2.0 else 0
+
+
 def _num(x: float) -> str:
     """x to one decimal, without a trailing .0 or a negative zero."""
     text = f"{x:.1f}".removesuffix(".0")
@@ -281,7 +301,8 @@ def radar_svg(labels: Sequence[str], thetas: Sequence[float], *, errors: Sequenc
     """An <svg> (role="img", <title>, every text escaped) of one θ per area with its ±SE band and the cut ring.
 
     Args:
-        labels: area names in the worker's language, one per spoke, clockwise from the top.
+        labels: area names in the worker's language, one per spoke, clockwise in this order (starting at the top
+            or, turned by `turn`, at the one that leaves the ring most room).
         thetas: ability per area (about −3…3; drawn clipped to that range), same order.
         errors: standard error per area (the shaded band), or None.
         cut: the target level's cut score (a dashed ring), or None for no ring and no legend.
@@ -289,6 +310,11 @@ def radar_svg(labels: Sequence[str], thetas: Sequence[float], *, errors: Sequenc
     """
     n = min(len(labels), len(thetas))
     labels, thetas = list(labels)[:n], [float(t) if math.isfinite(t) else LOW for t in thetas][:n]
+    k = turn(tuple(labels))
+    labels, thetas = labels[k:] + labels[:k], thetas[k:] + thetas[:k]
+    if errors is not None:
+        ses = [*list(errors)[:n], *[0.0] * (n - len(errors))]
+        errors = ses[k:] + ses[:k]
     outer, placed = fit(tuple(labels))
     top = min([-outer - GAP, *(p.box.y0 for p in placed)])
     bottom = max([outer + GAP, *(p.box.y1 for p in placed)])
