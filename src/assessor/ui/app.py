@@ -134,6 +134,10 @@ details.q-other[open] .o-hide { display: inline; }
 #tab-worker .progress-text, #tab-worker .eta-bar, #tab-worker .meta-text, #tab-worker .meta-text-center { display: none !important; }
 .busy-toast { position: fixed; z-index: 1000; background: #263238; color: #fff; font-size: 17px; padding: 8px 14px;
   border-radius: 18px; box-shadow: 0 2px 8px rgba(0,0,0,.3); pointer-events: none; }
+/* Gradio's page keeps 32 px a side, a sixth of a 390 px phone; its rules inside @media only reach elements inside
+   the page's content, so the side padding shrinks with the screen instead: 8 px up to 632 px wide, 32 px from 728 px. */
+.app.fillable { padding-left: min(32px, max(8px, calc((100vw - 600px) / 4))) !important;
+  padding-right: min(32px, max(8px, calc((100vw - 600px) / 4))) !important; }
 @media (max-width: 600px) {
   #app-title h1 { font-size: 22px !important; margin: 0 !important; }
   .gradio-container { padding: 6px !important; }
