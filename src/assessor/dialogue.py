@@ -394,7 +394,7 @@ class Assessment:
 
     def pending_reviews(self, session_id: str) -> int:
         """How many of the session's answers wait for a trainer's review."""
-        return sum(1 for r in self.store.responses(session_id) if r.review_status == "needs_review")
+        return self.store.waiting_reviews(session_id)
 
     def rephrase(self, session_id: str, lang: str | None = None) -> str:
         """The pending question in plainer words (model through the gate, or authored). Never scored."""

@@ -29,6 +29,7 @@ def test_review_queue_from_needs_review_to_reviewed(database_url: str) -> None:
     assert store.responses(jinan.id)[1].audio_path == "audio/x.wav"
     assert [(r.id, s.id) for r, s in store.pending_reviews()] == [(queued, jinan.id), (later, qingdao.id)]
     assert [r.id for r, _s in store.pending_reviews("Qingdao")] == [later]
+    assert (store.waiting_reviews(jinan.id), store.waiting_reviews(qingdao.id)) == (1, 1)
     assert [r.id for r in store.all_responses(counted_only=True)] == [auto]
 
     review = store.record_review(queued, trainer="li", points=[{"point": "p1", "said": True},
@@ -41,6 +42,7 @@ def test_review_queue_from_needs_review_to_reviewed(database_url: str) -> None:
     response = store.responses(jinan.id)[1]
     assert (response.review_status, response.counted, response.score) == ("reviewed", True, 0.5)
     assert [r.id for r, _s in store.pending_reviews()] == [later]
+    assert store.waiting_reviews(jinan.id) == 0 and store.waiting_reviews("no-such-session") == 0
     assert sorted(r.id for r in store.all_responses(counted_only=True)) == [auto, queued]
 
 

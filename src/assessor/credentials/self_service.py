@@ -57,7 +57,7 @@ def worker_certificate(store: Store, data_dir: Path, session_id: str, folder: Pa
         raise SelfServiceRefused("revoked")
     if aberrance_reasons(session) is not None:  # flagged "results may be unreliable" (the trainer's flag)
         raise SelfServiceRefused("unreliable")
-    if any(r.review_status == "needs_review" for r in store.responses(session.id)):
+    if store.waiting_reviews(session.id):
         raise SelfServiceRefused("reviews_pending")
     worker = store.get_worker(session.worker_id)
     code = worker.code if worker is not None else "?"

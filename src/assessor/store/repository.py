@@ -255,6 +255,12 @@ class Store:
         with self.db() as db:
             return list(db.scalars(select(Response).where(Response.session_id == session_id).order_by(Response.seq)))
 
+    def waiting_reviews(self, session_id: str) -> int:
+        """How many of the session's answers wait for a trainer's review (review_status "needs_review")."""
+        with self.db() as db:
+            return int(db.scalar(select(func.count()).select_from(Response).where(
+                Response.session_id == session_id, Response.review_status == "needs_review")) or 0)
+
     def messages(self, session_id: str) -> list[Message]:
         with self.db() as db:
             return list(db.scalars(select(Message).where(Message.session_id == session_id).order_by(Message.seq)))
