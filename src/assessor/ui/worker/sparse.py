@@ -62,27 +62,19 @@ def changed_only(updates: dict[Any, Any], memo: dict[int, dict[str, Any]]) -> di
         props = {k: v for k, v in value.items() if k != "__type__"} if is_update else {"value": value}
         if not props:  # gr.skip()
             continue
+        # an editable value always goes (she may have changed it since); everything else only when it changed
+        always = {"value": props["value"]} if isinstance(component, EDITABLE) and "value" in props else {}
+        remembered = {k: v for k, v in props.items() if k not in always}
         last = memo.get(key)
-        if isinstance(component, EDITABLE) and "value" in props:
-            # she may have changed the value since: always send it, with only the other properties that changed
-            rest = {k: v for k, v in props.items() if k != "value"}
-            if last is None:
-                memo[key] = rest
-                out[component] = value
-                continue
-            diff = {k: v for k, v in rest.items() if k not in last or not _same(last[k], v)}
-            last.update(diff)
-            out[component] = {"__type__": "update", **diff, "value": props["value"]} if diff else props["value"]
-            continue
         if last is None:
-            memo[key] = dict(props)
+            memo[key] = remembered
             out[component] = value
             continue
-        diff = {k: v for k, v in props.items() if k not in last or not _same(last[k], v)}
-        if not diff:
-            continue
+        diff = {k: v for k, v in remembered.items() if k not in last or not _same(last[k], v)}
         last.update(diff)
-        out[component] = diff["value"] if list(diff) == ["value"] else {"__type__": "update", **diff}
+        sent = {**diff, **always}
+        if sent:
+            out[component] = sent["value"] if list(sent) == ["value"] else {"__type__": "update", **sent}
     return out
 
 
