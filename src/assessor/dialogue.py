@@ -225,14 +225,22 @@ class Assessment:
         src = svg_data_uri(self.bank.root / "media", item.image.file) if item.image else None
         return {"image_src": src, "image_alt": item.image.alt.get(lang)} if src and item.image else {}
 
+    def _next_question(self, row: AssessmentSession, state: SessionState, lang: str, *,
+                       announce: bool = True) -> tuple[QuestionView | None, list[dict[str, Any]]]:
+        """The question to show next (the engine stores it as pending in `state`; None: the quiz ends) and its
+        transcript line, when `announce` and it is not the question already pending."""
+        was_pending = state.pending_item_id
+        item = engine.next_item(self.bank_of(row), state, now=self.clock())
+        if item is None:
+            return None, []
+        view = self._question_view(row, state, item, lang)
+        said = [self._line(view.as_markdown(), kind="question", item_id=item.id)] if announce and was_pending != item.id else []
+        return view, said
+
     def _advance(self, row: AssessmentSession, state: SessionState, lang: str, *, notice: str | None = None,
                  feedback: FeedbackView | None = None, announce: bool = True) -> Turn:
         """Pick (or re-show) the pending question and store it as pending before returning it; or finish."""
-        was_pending = state.pending_item_id
-        item = engine.next_item(self.bank_of(row), state, now=self.clock())
-        view = self._question_view(row, state, item, lang) if item is not None else None
-        said = ([self._line(view.as_markdown(), kind="question", item_id=item.id)]
-                if view is not None and item is not None and announce and was_pending != item.id else [])
+        view, said = self._next_question(row, state, lang, announce=announce)
         try:
             self._save(row, state, lang, said)  # the question's transcript line goes with its pending state
         except StaleSession:  # another request (refresh, tab, process) wrote since `row` was read: go on from its state
@@ -241,7 +249,7 @@ class Assessment:
                 return Turn(fresh.id, fresh.resume_code, lang, notice=notice, feedback=feedback,
                             result=self.result(fresh.id, lang))
             return self._advance(fresh, self._state(fresh), lang, notice=notice, feedback=feedback, announce=False)
-        if item is None or view is None:
+        if view is None:
             result = self._finish(row, state, lang)
             return Turn(row.id, row.resume_code, lang, notice=notice, feedback=feedback, result=result)
         return Turn(row.id, row.resume_code, lang, notice=notice, feedback=feedback, question=view)
@@ -276,10 +284,8 @@ class Assessment:
                                       speaker="worker", item_id=item.id))
             # The next question is chosen now, so that it is stored as pending with the answer (one write per
             # answer); at the end of the quiz `_advance` finishes after the answer is stored.
-            following = engine.next_item(bank, new_state, now=self.clock())
-            question = self._question_view(row, new_state, following, lang) if following is not None else None
-            if question is not None and following is not None:
-                said.append(self._line(question.as_markdown(), kind="question", item_id=following.id))
+            question, asked = self._next_question(row, new_state, lang)
+            said.extend(asked)
             # The contract: the response, the state after it and its transcript lines (her answer, the feedback,
             # the next question) are committed in one transaction before anything else is shown, and only if
             # nobody wrote the session since it was read (else the stale-question message and nothing is stored).
