@@ -111,11 +111,10 @@ class Models:
                 self._placer = get_placer(self.bank, self._embedder())
             return self._placer
 
-    def use_bank(self, bank: Bank, *, wait: bool = False) -> threading.Thread | None:
+    def use_bank(self, bank: Bank) -> threading.Thread | None:
         """Serve `bank` from now on: the ask-the-bank index and the placer are built for it in a background
-        thread and swapped in when ready (the old ones answer until then); a newer `use_bank` meanwhile wins.
-        Nothing is built when neither was loaded yet (the first use builds it for `bank`). `wait`: join the
-        thread (tests, CLI)."""
+        thread (returned) and swapped in when ready (the old ones answer until then); a newer `use_bank`
+        meanwhile wins. Nothing is built when neither was loaded yet (the first use builds it for `bank`)."""
         with self._lock:
             self.bank = bank
             self._generation += 1
@@ -139,8 +138,6 @@ class Models:
 
         thread = threading.Thread(target=rebuild, name="assessor-bank-index", daemon=True)
         thread.start()
-        if wait:
-            thread.join()
         return thread
 
     def lm(self) -> LanguageService:
