@@ -12,7 +12,10 @@ bank, certificates and workers' data.
     rights.py    certificates (issue, revoke) and a worker's data (export, delete after confirming)
     language.py  labels in the language the page's switch chose
     layout.py    the components and each event's outputs
-    page.py      the handlers (`{component: update}`) and their wiring
+    guard.py     the login guard every handler runs through, the scoped session look-up
+    *_handlers.py  one mixin of handlers (`{component: update}`) per tab: session, review, rights, cohort,
+                 export, bank
+    page.py      login, the Models page, the language switch, and every event's wiring
 """
 
 from assessor.ui.trainer.auth import Problem, Scope
