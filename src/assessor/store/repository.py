@@ -1,5 +1,8 @@
-# Over 450 lines on purpose: one Store holds every query, so each compare-and-swap write and the practice and centre filters sit beside each other (see the docstring).
-"""The few queries the app needs, over any SQLAlchemy URL (SQLite in WAL mode by default).
+"""The Store: one class for every query the app needs, over any SQLAlchemy URL (SQLite in WAL mode by default).
+
+This module holds the engine, workers and sessions, and every write of a session's state; the query groups are
+mixins that `Store` inherits: `session_queries.py` (filters, exports, exposure), `review_queries.py` (the
+trainers' review queue), `trainer_accounts.py` (logins).
 
 Contract: `record_answer` commits the response (and the engine state after it) in one transaction before it
 returns, so nothing a worker answered is lost if the next step fails.
@@ -14,19 +17,21 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, create_engine, event, func, select, update
+from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from assessor.store.errors import StaleSession
 from assessor.store.migrations import migrate
-from assessor.store.passwords import hash_password, verify_password
-from assessor.store.tables import AssessmentSession, GradingReview, Message, Response, Trainer, Worker, utcnow
+from assessor.store.review_queries import ReviewQueries
+from assessor.store.session_queries import SessionFilter, SessionQueries
+from assessor.store.tables import AssessmentSession, Message, Response, Worker, utcnow
+from assessor.store.trainer_accounts import TrainerAccounts
+
+__all__ = ["REVIEW_STATUSES", "SESSION_KINDS", "SessionFilter", "Store", "make_engine", "new_resume_code"]
 
 SESSION_KINDS = ("assessment", "practice")
 REVIEW_STATUSES = ("auto", "needs_review", "reviewed")
@@ -57,19 +62,7 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-@dataclass(frozen=True)
-class SessionFilter:
-    centre: str | None = None
-    role: str | None = None
-    worker: str | None = None
-    date_from: datetime | None = None
-    date_to: datetime | None = None
-    level_reached: int | None = None
-    status: str | None = None
-    search: str | None = None
-
-
-class Store:
+class Store(SessionQueries, ReviewQueries, TrainerAccounts):
     """Sessions, answers, transcripts and trainer accounts."""
 
     def __init__(self, url: str) -> None:
@@ -77,9 +70,6 @@ class Store:
         self.engine = make_engine(url)
         self.schema_revision = migrate(self.engine)
         self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-
-    def db(self) -> Session:
-        return self._sessionmaker()
 
     # ---- workers and sessions ----
     def get_or_create_worker(self, code: str, *, centre: str = "default", display_name: str = "",
@@ -255,170 +245,9 @@ class Store:
         with self.db() as db:
             return list(db.scalars(select(Response).where(Response.session_id == session_id).order_by(Response.seq)))
 
-    def waiting_reviews(self, session_id: str) -> int:
-        """How many of the session's answers wait for a trainer's review (review_status "needs_review")."""
-        with self.db() as db:
-            return int(db.scalar(select(func.count()).select_from(Response).where(
-                Response.session_id == session_id, Response.review_status == "needs_review")) or 0)
-
     def messages(self, session_id: str) -> list[Message]:
         with self.db() as db:
             return list(db.scalars(select(Message).where(Message.session_id == session_id).order_by(Message.seq)))
-
-    def seen_item_ids(self, worker_id: str, *, last_sessions: int = 3, exclude_session: str | None = None) -> set[str]:
-        """Items the worker answered in their most recent sessions (not to be shown again)."""
-        with self.db() as db:
-            query = select(AssessmentSession.id).where(AssessmentSession.worker_id == worker_id)
-            if exclude_session:
-                query = query.where(AssessmentSession.id != exclude_session)
-            ids = list(db.scalars(query.order_by(AssessmentSession.started_at.desc()).limit(last_sessions)))
-            if not ids:
-                return set()
-            return set(db.scalars(select(Response.item_id).where(Response.session_id.in_(ids))))
-
-    def item_exposure(self, role: str, *, last_sessions: int = 200) -> tuple[dict[str, int], int]:
-        """How many of the role's most recent assessment sessions showed each item, and how many sessions that was.
-
-        Practice sessions are left out.
-        """
-        with self.db() as db:
-            ids = list(db.scalars(select(AssessmentSession.id)
-                                  .where(AssessmentSession.role == role, AssessmentSession.kind == "assessment")
-                                  .order_by(AssessmentSession.started_at.desc()).limit(last_sessions)))
-            if not ids:
-                return {}, 0
-            rows = db.execute(select(Response.item_id, func.count(func.distinct(Response.session_id)))
-                              .where(Response.session_id.in_(ids)).group_by(Response.item_id)).all()
-            return {item_id: int(count) for item_id, count in rows}, len(ids)
-
-    def _session_query(self, flt: SessionFilter) -> Select[AssessmentSession, Worker]:
-        """(session, worker) rows matching `flt`, newest first (ties by id, so pages never overlap)."""
-        query = select(AssessmentSession, Worker).join(Worker, Worker.id == AssessmentSession.worker_id)
-        if flt.centre:
-            query = query.where(AssessmentSession.centre == flt.centre)
-        if flt.role:
-            query = query.where(AssessmentSession.role == flt.role)
-        if flt.worker:
-            query = query.where(Worker.code == flt.worker)
-        if flt.status:
-            query = query.where(AssessmentSession.status == flt.status)
-        if flt.level_reached is not None:
-            query = query.where(AssessmentSession.level_reached == flt.level_reached)
-        if flt.date_from:
-            query = query.where(AssessmentSession.started_at >= flt.date_from)
-        if flt.date_to:
-            query = query.where(AssessmentSession.started_at <= flt.date_to)
-        if flt.search and flt.search.strip():
-            # Names match anywhere; the random codes and ids only as a whole (resume code) or by a prefix of
-            # at least 8 characters (session id), so a short query never hits a random id by chance.
-            text = flt.search.strip()
-            like = f"%{text}%"
-            match = (Worker.code.ilike(like) | Worker.display_name.ilike(like)
-                     | (AssessmentSession.resume_code == text.upper()))
-            if len(text) >= 8:
-                match = match | AssessmentSession.id.ilike(f"{text.lower()}%")
-            query = query.where(match)
-        return query.order_by(AssessmentSession.started_at.desc(), AssessmentSession.id)
-
-    def list_sessions(self, flt: SessionFilter | None = None, *, limit: int | None = 500,
-                      offset: int = 0) -> list[tuple[AssessmentSession, Worker]]:
-        """One page of (session, worker) rows for `flt`, newest first: `limit` rows (None: all) after `offset`.
-        `count_sessions` says how many there are in all, so a caller can say when a view is truncated."""
-        query = self._session_query(flt or SessionFilter())
-        if offset:
-            query = query.offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
-        with self.db() as db:
-            return [(s, w) for s, w in db.execute(query).all()]
-
-    def count_sessions(self, flt: SessionFilter | None = None) -> int:
-        """How many sessions match `flt` (no limit)."""
-        query = self._session_query(flt or SessionFilter()).order_by(None)
-        with self.db() as db:
-            return int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
-
-    def iter_sessions(self, flt: SessionFilter | None = None, *, batch: int = 500,
-                      include_practice: bool = False) -> Iterator[list[tuple[AssessmentSession, Worker]]]:
-        """Every (session, worker) row for `flt`, newest first, in lists of at most `batch` (exports and cohort
-        statistics stream through all of them without holding every row at once). Practice rounds are left
-        out unless `include_practice`: exports and statistics are about assessments."""
-        query = self._session_query(flt or SessionFilter())
-        if not include_practice:
-            query = query.where(AssessmentSession.kind == "assessment")
-        query = query.execution_options(yield_per=batch)
-        with self.db() as db:
-            for part in db.execute(query).partitions(batch):
-                yield [(s, w) for s, w in part]
-
-    def all_responses(self, *, session_ids: Iterable[str] | None = None, counted_only: bool = False,
-                      include_practice: bool = False) -> list[Response]:
-        """Responses of assessment sessions in session order (practice answers only with `include_practice`:
-        calibration, exports and statistics never see them); `counted_only` keeps those that count in item
-        statistics and calibration: not awaiting a trainer's review."""
-        with self.db() as db:
-            query = select(Response).order_by(Response.session_id, Response.seq)
-            if session_ids is not None:
-                query = query.where(Response.session_id.in_(list(session_ids)))
-            if counted_only or not include_practice:
-                query = query.join(AssessmentSession, AssessmentSession.id == Response.session_id)
-            if not include_practice:
-                query = query.where(AssessmentSession.kind == "assessment")
-            if counted_only:
-                query = query.where(Response.counted.is_(True))
-            return list(db.scalars(query))
-
-    # ---- trainer review of free-text answers ----
-    def mark_needs_review(self, response_id: int) -> None:
-        """Send an answer to the trainers' review queue; it stops counting until a trainer decides."""
-        with self.db() as db, db.begin():
-            response = db.get(Response, response_id)
-            if response is None:
-                raise KeyError(response_id)
-            response.review_status = "needs_review"
-            response.counted = False
-
-    def record_review(self, response_id: int, *, trainer: str, points: list[dict[str, Any]], critical: list[str],
-                      score: float, note: str = "") -> GradingReview:
-        """Store a trainer's decision; the answer becomes 'reviewed', counts again, and takes the trainer's score.
-
-        `points` lists each rubric point as {"point": id, "said": bool}; `critical` the critical errors found;
-        `score` is in [0, 1]. The machine's own grading stays in `Response.grading`.
-        """
-        if not 0.0 <= score <= 1.0:
-            raise ValueError(f"a review score must be between 0 and 1, not {score}")
-        if not trainer.strip():
-            raise ValueError("a review needs the trainer's username")
-        for point in points:
-            if not isinstance(point, dict) or not isinstance(point.get("said"), bool) or "point" not in point:
-                raise ValueError(f'each point must look like {{"point": id, "said": true/false}}, not {point!r}')
-        with self.db() as db, db.begin():
-            response = db.get(Response, response_id)
-            if response is None:
-                raise KeyError(response_id)
-            review = GradingReview(response_id=response_id, trainer=trainer.strip(), decided_at=utcnow(),
-                                   points=list(points), critical=list(critical), score=float(score), note=note)
-            db.add(review)
-            response.review_status = "reviewed"
-            response.counted = True
-            response.score = float(score)
-            return review
-
-    def pending_reviews(self, centre: str | None = None) -> list[tuple[Response, AssessmentSession]]:
-        """Answers awaiting review, oldest first, with their sessions; `centre` None means every centre."""
-        with self.db() as db:
-            query = (select(Response, AssessmentSession)
-                     .join(AssessmentSession, AssessmentSession.id == Response.session_id)
-                     .where(Response.review_status == "needs_review"))
-            if centre is not None:
-                query = query.where(AssessmentSession.centre == centre)
-            return [(r, s) for r, s in db.execute(query.order_by(Response.created_at, Response.id)).all()]
-
-    def reviews(self, response_id: int) -> list[GradingReview]:
-        """Every trainer decision on one answer, oldest first."""
-        with self.db() as db:
-            return list(db.scalars(select(GradingReview).where(GradingReview.response_id == response_id)
-                                   .order_by(GradingReview.decided_at, GradingReview.id)))
 
     def record_consent(self, worker_id: str) -> None:
         """Note when the worker agreed to the data notice."""
@@ -427,36 +256,3 @@ class Store:
             if worker is None:
                 raise KeyError(worker_id)
             worker.consent_at = utcnow()
-
-    # ---- trainers ----
-    def add_trainer(self, username: str, password: str, *, centre: str = "default") -> Trainer:
-        username = username.strip()
-        if not username:
-            raise ValueError("a username is needed")
-        if len(password) < 8:
-            raise ValueError("the password must have at least 8 characters")
-        with self.db() as db, db.begin():
-            existing = db.scalars(select(Trainer).where(Trainer.username == username)).first()
-            if existing is not None:
-                existing.password_hash = hash_password(password)
-                existing.centre = centre
-                return existing
-            trainer = Trainer(username=username, password_hash=hash_password(password), centre=centre)
-            db.add(trainer)
-            return trainer
-
-    def verify_trainer(self, username: str, password: str) -> bool:
-        with self.db() as db:
-            trainer = db.scalars(select(Trainer).where(Trainer.username == username.strip())).first()
-        return trainer is not None and verify_password(password, trainer.password_hash)
-
-    def get_trainer(self, username: str) -> Trainer | None:
-        """The trainer account named `username` (one indexed lookup), or None."""
-        if not isinstance(username, str) or not username.strip():
-            return None
-        with self.db() as db:
-            return db.scalars(select(Trainer).where(Trainer.username == username.strip())).first()
-
-    def trainers(self) -> list[Trainer]:
-        with self.db() as db:
-            return list(db.scalars(select(Trainer).order_by(Trainer.username)))
