@@ -3,7 +3,11 @@
     model.py     Tab (server-side state per browser tab), WorkerScreen (what one render shows), screen_summary
     layout.py    the components and the one output list every event updates
     render.py    render(screen, layout) -> {component: update}: a pure function of the screen model
-    handlers.py  WorkerPage: the event handlers (Tab -> dialogue step -> WorkerScreen -> render) and wiring
+    screens.py   WorkerScreens: the screen model of a tab now (choices, other language, radar)
+    steps.py     QuizSteps: one guarded dialogue step, answering, applying a turn, the PDF report
+    intake.py    IntakeHandlers: role, placement from the worker's own words, start and resume
+    practice_handlers.py  PracticeHandlers: 错题本 review and practice rounds
+    handlers.py  WorkerPage: the quiz events (Tab -> dialogue step -> WorkerScreen -> render) and wiring
 """
 
 from assessor.ui.worker.handlers import WorkerPage, years_choices
