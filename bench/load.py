@@ -129,18 +129,16 @@ def lost_connection(error: BaseException) -> bool:
 CONNECTING = threading.Semaphore(4)  # a browser's page load is not what this bench measures: a few at a time
 
 
-CLIENT = {"kind": "lean"}  # --client: "lean" (ui/lean_client.py, plain httpx) or "gradio" (gradio_client)
-
-
-def connect(url: str, *, seed: int, tries: int = 4) -> Any:
-    """A WorkerClient on `url` (the page load: config and API info), retried when the server was too busy."""
+def connect(url: str, *, seed: int, client: str = "lean", tries: int = 4) -> Any:
+    """A WorkerClient on `url` (the page load: config and API info), retried when the server was too busy;
+    `client`: "lean" (ui/lean_client.py, plain httpx) or "gradio" (gradio_client)."""
     from assessor.ui.drive import WorkerClient
     from assessor.ui.lean_client import LeanClient
 
     for attempt in range(1, tries + 1):
         try:
             with CONNECTING:
-                return WorkerClient(url, seed=seed, client=LeanClient(url) if CLIENT["kind"] == "lean" else None)
+                return WorkerClient(url, seed=seed, client=LeanClient(url) if client == "lean" else None)
         except Exception as error:
             if attempt == tries:
                 raise RuntimeError(f"connecting: {type(error).__name__}: {error}") from error
@@ -149,16 +147,16 @@ def connect(url: str, *, seed: int, tries: int = 4) -> Any:
 
 
 def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: int,
-               worker: Any = None, think: float = 0.0) -> dict[str, Any]:
+               worker: Any = None, think: float = 0.0, client: str = "lean") -> dict[str, Any]:
     """One worker on process index mod N (`worker`: her page, already loaded); if that process dies, she
     resumes her session on the next one. Before each answer she reads for uniform(0.5, 1.5) × `think` seconds
-    (not part of the measured latency)."""
+    (not part of the measured latency). `client` as in `connect`."""
     import random
 
     reading = random.Random(index)
     home = index % len(urls)
-    worker = worker or connect(urls[home], seed=index)
-    answers, latencies, failovers = 0, [], 0
+    worker = worker or connect(urls[home], seed=index, client=client)
+    answers, latencies, failovers = 0, list[float](), 0
     try:
         screen = worker.start(f"load-{index:03d}", role=role, level=level)
     except Exception as error:
@@ -176,7 +174,7 @@ def one_worker(urls: list[str], index: int, role: str, level: int, max_steps: in
                 raise RuntimeError(f"answering: {type(error).__name__}: {error}") from error
             failovers += 1
             answers, latencies = answers + worker.answers, latencies + worker.latencies
-            worker = connect(urls[(home + failovers) % len(urls)], seed=index + 1000 * failovers)
+            worker = connect(urls[(home + failovers) % len(urls)], seed=index + 1000 * failovers, client=client)
             screen = worker.load({"lang": screen.get("lang", "zh"), "session_id": session_id})
     return {"session_id": session_id, "mode": screen.get("mode"), "answers": answers + worker.answers,
             "latencies": latencies + worker.latencies, "failovers": failovers}
@@ -201,7 +199,6 @@ def main() -> int:
     parser.add_argument("--client", choices=("lean", "gradio"), default="lean",
                         help="load client: plain httpx (lean, ~10x cheaper) or gradio_client")
     args = parser.parse_args()
-    CLIENT["kind"] = args.client
     if args.processes < 1 or (args.kill_after is not None and args.processes < 2):
         raise SystemExit("--processes must be >= 1, and >= 2 with --kill-after")
 
@@ -249,7 +246,7 @@ def main() -> int:
         with ThreadPoolExecutor(max_workers=args.workers) as pool:
             # the page loads first (Gradio's config and API description: not an answer's cost), then all at once
             clients: list[Any] = [None] * args.workers
-            connecting = {pool.submit(connect, urls[i % len(urls)], seed=i): i for i in range(args.workers)}
+            connecting = {pool.submit(connect, urls[i % len(urls)], seed=i, client=args.client): i for i in range(args.workers)}
             for future in as_completed(connecting):
                 try:
                     clients[connecting[future]] = future.result()
@@ -259,7 +256,8 @@ def main() -> int:
             began = time.perf_counter()
             cpu_before = sum(cpu_seconds(server.pid) for server in servers)
             client_before = time.process_time()
-            futures = [pool.submit(one_worker, urls, i, *plan[i % len(plan)], args.max_steps, clients[i], args.think)
+            futures = [pool.submit(one_worker, urls, i, *plan[i % len(plan)], args.max_steps, clients[i], args.think,
+                                   args.client)
                        for i in range(args.workers)]
             if args.kill_after is not None:
                 def kill_last() -> None:
@@ -304,8 +302,8 @@ def main() -> int:
                   f"mean {statistics.mean(latencies) * 1000:.0f} ms")
             print(f"throughput: {answers / wall:.1f} answers/s")
         print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
-        for error, count in Counter(errors).most_common(5):
-            print(f"error ({count}x): {error}")
+        for message, count in Counter(errors).most_common(5):
+            print(f"error ({count}x): {message}")
         return 0 if stored >= answers and not errors and finished == args.workers else 1
     finally:
         for server in servers:
