@@ -1,6 +1,8 @@
 import shutil
 from pathlib import Path
 
+import numpy as np
+
 from assessor.bank.load import load_bank
 from assessor.retrieval.ask import ask
 from assessor.retrieval.embedder import HashingEmbedder
@@ -53,3 +55,33 @@ def test_index_cache_survives_a_copy(tiny_bank_dir: Path, tmp_path: Path, hashin
     BankIndex.load_or_build(bank, hashing, tmp_path / "a")
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     assert BankIndex.load_or_build(bank, hashing, tmp_path / "b").from_cache
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, recording every passage it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passages: list[str] = []
+
+    def encode_passages(self, texts):  # type: ignore[no-untyped-def]
+        self.passages.extend(texts)
+        return super().encode_passages(texts)
+
+
+def test_rebuild_after_a_bank_edit_embeds_only_the_new_passages(tiny_bank_dir: Path, tmp_path: Path) -> None:
+    cache, embedder = tmp_path / "cache", CountingEmbedder()
+    first = BankIndex.load_or_build(load_bank(tiny_bank_dir), embedder, cache)
+    assert first.embedded == len(embedder.passages) == len({e.text for e in first.entries})  # each text once
+    file = tiny_bank_dir / "items" / "cleaning.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("打扫房间要从上到下。", "擦窗户要从上往下擦。"), encoding="utf-8")
+    embedder.passages.clear()
+    changed = load_bank(tiny_bank_dir)
+    rebuilt = BankIndex.load_or_build(changed, embedder, cache)
+    assert not rebuilt.from_cache and embedder.passages == ["擦窗户要从上往下擦。"] and rebuilt.embedded == 1
+    fresh = BankIndex.build(changed, HashingEmbedder())  # the same vectors as embedding everything anew
+    assert [e.text for e in rebuilt.entries] == [e.text for e in fresh.entries]
+    assert np.allclose(rebuilt.vectors, fresh.vectors)
+    embedder.passages.clear()
+    forced = BankIndex.load_or_build(changed, embedder, cache, rebuild=True)
+    assert forced.embedded == len(embedder.passages) == len({e.text for e in forced.entries})

@@ -2,7 +2,8 @@
 course unit with its summary, in both languages, embedded once.
 
 The vectors are cached on disk under ``<data_dir>/cache/index/`` in a file named by the embedder's model id
-and the bank's content hash, so the index is rebuilt automatically when either changes.
+and the bank's content hash, so the index is rebuilt automatically when either changes. A rebuild after a bank
+change embeds only the passages whose text is new: the rest take their vectors from the model's previous file.
 """
 
 from __future__ import annotations
@@ -131,6 +132,8 @@ class BankIndex:
         self.bank_hash = bank_hash
         self.build_seconds = build_seconds
         self.from_cache = from_cache
+        self.embedded = 0 if from_cache else len(self.entries)
+        """Distinct passage texts this index embedded (0 when loaded from the cache; only the new ones when reusing)."""
         self._by_kind = {kind: np.array([e.kind == kind for e in self.entries], dtype=bool) for kind in KINDS}
         self._refs = np.array([e.ref for e in self.entries], dtype=object)
         self._langs = np.array([e.lang for e in self.entries], dtype=object)
@@ -140,12 +143,35 @@ class BankIndex:
         return self.embedder.model_id
 
     @classmethod
-    def build(cls, bank: Bank, embedder: Embedder) -> BankIndex:
-        """Embed every passage of the bank (no cache)."""
+    def build(cls, bank: Bank, embedder: Embedder, known: dict[str, np.ndarray] | None = None) -> BankIndex:
+        """Embed the bank's passages; a text in `known` (text → vector of the same model) is not embedded again."""
         start = time.perf_counter()
         entries = bank_entries(bank)
-        vectors = embedder.encode_passages([e.text for e in entries]) if entries else np.zeros((0, 1), np.float32)
-        return cls(entries, vectors, embedder, bank.content_hash, time.perf_counter() - start)
+        known = known or {}
+        texts = [e.text for e in entries]
+        new = sorted({t for t in texts if t not in known})
+        fresh = dict(zip(new, embedder.encode_passages(new), strict=True)) if new else {}
+        vectors = np.stack([fresh[t] if t in fresh else known[t] for t in texts]) if entries else np.zeros((0, 1), np.float32)
+        index = cls(entries, vectors, embedder, bank.content_hash, time.perf_counter() - start)
+        index.embedded = len(new)
+        return index
+
+    @classmethod
+    def _known_vectors(cls, cache_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+        """text → vector from the newest readable cache file of this model and index format ({} when none)."""
+        files = sorted(cache_dir.glob(f"{_slug(embedder.model_id)}-*-v{INDEX_FORMAT}.npz"),
+                       key=lambda f: f.stat().st_mtime, reverse=True)
+        for path in files:
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    meta = json.loads(str(data["meta"]))
+                    vectors = data["vectors"]
+                if meta.get("model_id") != embedder.model_id or meta.get("format") != INDEX_FORMAT:
+                    continue
+                return {e["text"]: vectors[i] for i, e in enumerate(meta["entries"])}
+            except (OSError, ValueError, KeyError, IndexError, json.JSONDecodeError):
+                continue
+        return {}
 
     @staticmethod
     def cache_path(cache_dir: Path, bank_hash: str, model_id: str) -> Path:
@@ -153,8 +179,9 @@ class BankIndex:
 
     @classmethod
     def load_or_build(cls, bank: Bank, embedder: Embedder, cache_dir: Path, rebuild: bool = False) -> BankIndex:
-        """The cached index for (bank content hash, model id), built and saved when absent or stale.
-        Older cache files of the same model are removed."""
+        """The cached index for (bank content hash, model id), built and saved when absent or stale (reusing the
+        vectors of unchanged passages from the model's previous file unless `rebuild`). Older cache files of the
+        same model are removed."""
         cache_dir = Path(cache_dir)
         path = cls.cache_path(cache_dir, bank.content_hash, embedder.model_id)
         if path.is_file() and not rebuild:
@@ -169,7 +196,7 @@ class BankIndex:
                     return cls(entries, vectors, embedder, bank.content_hash, meta.get("build_seconds", 0.0), True)
             except (OSError, ValueError, KeyError, json.JSONDecodeError):
                 pass  # a damaged cache file is rebuilt
-        index = cls.build(bank, embedder)
+        index = cls.build(bank, embedder, known=None if rebuild else cls._known_vectors(cache_dir, embedder))
         index.save(path)
         for old in cache_dir.glob(f"{_slug(embedder.model_id)}-*.npz"):
             if old != path:
