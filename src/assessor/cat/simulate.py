@@ -32,6 +32,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ import numpy as np
 from assessor.bank.load import Bank
 from assessor.bank.schema import Item
 from assessor.cat import claims, engine, select, stop
+from assessor.cat import results as results_model
 from assessor.cat.estimate import Observation, estimate
 from assessor.cat.irt import gpcm_probs, p3pl
 from assessor.cat.prior import exchangeable_cov
@@ -201,6 +203,107 @@ def _truth(domains: Sequence[str], n: int, rng: np.random.Generator, rho: float,
     return truth, weak
 
 
+@dataclass
+class SimulatedSession:
+    """One simulee's finished session: its final state, the items given in order, the seconds each `next_item`
+    took (one more than the items: the call that found nothing left) and, after each answer, the length the
+    engine promised (answers so far + expected remaining)."""
+
+    state: engine.SessionState
+    items: list[Item] = field(default_factory=list)
+    select_seconds: list[float] = field(default_factory=list)
+    promised: list[int] = field(default_factory=list)
+
+
+def run_session(
+    bank: Bank, role: str, level: int, theta: np.ndarray, rng: np.random.Generator, *,
+    config: engine.EngineConfig | None = None, seed: int = 0, exposure_rates: dict[str, float] | None = None,
+    focus_domains: Sequence[str] = (), aberrant: str | None = None,
+) -> SimulatedSession:
+    """The engine's session for one simulee with true abilities `theta` (in the blueprint's domain order):
+    each answer drawn from the item's model at θ_d (or by the `aberrant` kind), answer times log-normal around
+    20 s, every answer scored by the engine's own scorer (a synthesised answer that scores otherwise is an error)."""
+    state = engine.start_session(bank, role, level, config=config, seed=seed, exposure_rates=exposure_rates,
+                                 focus_domains=focus_domains)
+    domains = state.domains
+    run = SimulatedSession(state)
+    while True:
+        t0 = time.perf_counter()
+        item = engine.next_item(bank, run.state)
+        run.select_seconds.append(time.perf_counter() - t0)
+        if item is None:
+            return run
+        th = float(theta[domains.index(item.domain) if item.domain in domains else 0])
+        if aberrant is None:
+            k = draw_category(item, th, rng)
+            response, partial = synthesize_response(item, k, rng)
+            seconds = float(rng.lognormal(math.log(20.0), 0.4))
+        else:
+            k = -1
+            response, partial, seconds = aberrant_response(item, th, aberrant, rng)
+        outcome = engine.record_answer(bank, run.state, item.id, response, partial_credit=partial, seconds=seconds)
+        if k >= 0 and outcome.category != k:
+            raise AssertionError(f"synthesised answer for {item.id} scored {outcome.category}, wanted {k}")
+        run.state = outcome.state
+        run.items.append(item)
+        run.promised.append(run.state.n_items + outcome.expected_remaining)
+
+
+@dataclass
+class _RunTally:
+    """What the sessions did: lengths, stop reasons, item counts and types, open items among the first 5,
+    selection times and the error of each promised length."""
+
+    lengths: list[int] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    open_first5: int = 0
+    select_seconds: list[float] = field(default_factory=list)
+    remaining_error: list[float] = field(default_factory=list)
+
+    def add(self, run: SimulatedSession) -> None:
+        state = run.state
+        self.lengths.append(state.n_items)
+        self.reasons[stop.reason_code(state.stop_reason) or "?"] += 1
+        self.select_seconds.extend(run.select_seconds)
+        for n, item in enumerate(run.items, start=1):
+            self.counts[item.id] += 1
+            self.types[item.type] += 1
+            self.open_first5 += int(n <= 5 and item.type == "open_scenario")
+        self.remaining_error.extend(abs(x - state.n_items) for x in run.promised)
+
+
+@dataclass
+class _ResultTally:
+    """What the sessions told: items per area, each worded claim with whether it was true, the spiky weak area
+    (found: shown below or not measured enough; sure: shown reached, very sure) and the aberrance flags."""
+
+    domain_items: dict[str, list[int]]
+    made: list[tuple[str, str, bool]] = field(default_factory=list)
+    made_overall: list[tuple[str, str, bool]] = field(default_factory=list)
+    weak_found: int = 0
+    weak_sure: int = 0
+    flagged: int = 0
+    flag_reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, res: results_model.SessionResults, truth: np.ndarray, w: np.ndarray, cut: float, weak: int) -> None:
+        for j, dr in enumerate(res.domains):
+            self.domain_items[dr.domain].append(dr.n_items)
+            if dr.label is not None:
+                self.made.append((dr.label, dr.direction, (truth[j] >= cut) == (dr.direction == "reached")))
+        if res.overall.label is not None:
+            self.made_overall.append((res.overall.label, res.overall.direction,
+                                      (float(truth @ w) >= cut) == (res.overall.direction == "reached")))
+        if weak >= 0:
+            dr = res.domains[weak]
+            self.weak_found += int(not dr.measured_enough or dr.direction == "not_reached")
+            self.weak_sure += int(dr.direction == "reached" and dr.label == "very_sure")
+        if res.aberrance.flagged:
+            self.flagged += 1
+            self.flag_reasons.update(res.aberrance.reasons)
+
+
 def _claims_table(made: list[tuple[str, str, bool]]) -> dict[str, dict[str, dict[str, float | None]]]:
     """{label: {direction: {count, share_true}}} from (label, direction, true) triples."""
     out: dict[str, dict[str, dict[str, float | None]]] = {}
@@ -243,67 +346,17 @@ def simulate(
     w = w / w.sum()
     est = np.zeros_like(truth)
     se = np.zeros_like(truth)
-    lengths: list[int] = []
-    counts: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    types: Counter[str] = Counter()
-    select_times: list[float] = []
-    domain_items: dict[str, list[int]] = {d: [] for d in domains}
-    made: list[tuple[str, str, bool]] = []
-    made_overall: list[tuple[str, str, bool]] = []
-    open_first5 = 0
-    flagged = 0
-    flag_reasons: Counter[str] = Counter()
-    weak_found = weak_sure = 0
-    remaining_error: list[float] = []
+    runs = _RunTally()
+    told = _ResultTally({d: [] for d in domains})
     for p in range(n_examinees):
-        rates = select.exposure_rates(counts, p) if exposure_feedback else None
-        state = engine.start_session(bank, role, level, config=config, seed=seed * 1_000_003 + p, exposure_rates=rates,
-                                     focus_domains=focus_domains)
-        promised: list[int] = []
-        while True:
-            t0 = time.perf_counter()
-            item = engine.next_item(bank, state)
-            select_times.append(time.perf_counter() - t0)
-            if item is None:
-                break
-            j = domains.index(item.domain) if item.domain in domains else 0
-            if aberrant is None:
-                k = draw_category(item, float(truth[p, j]), rng)
-                response, partial = synthesize_response(item, k, rng)
-                seconds = float(rng.lognormal(math.log(20.0), 0.4))
-            else:
-                k = -1
-                response, partial, seconds = aberrant_response(item, float(truth[p, j]), aberrant, rng)
-            outcome = engine.record_answer(bank, state, item.id, response, partial_credit=partial, seconds=seconds)
-            if k >= 0 and outcome.category != k:
-                raise AssertionError(f"synthesised answer for {item.id} scored {outcome.category}, wanted {k}")
-            state = outcome.state
-            promised.append(state.n_items + outcome.expected_remaining)
-            counts[item.id] += 1
-            types[item.type] += 1
-            if state.n_items <= 5 and item.type == "open_scenario":
-                open_first5 += 1
-        remaining_error.extend(abs(x - state.n_items) for x in promised)
-        lengths.append(state.n_items)
-        reasons[stop.reason_code(state.stop_reason) or "?"] += 1
-        res = engine.results(bank, state)
-        for j, dr in enumerate(res.domains):
-            domain_items[dr.domain].append(dr.n_items)
-            if dr.label is not None:
-                made.append((dr.label, dr.direction, (truth[p, j] >= cut) == (dr.direction == "reached")))
-        if res.overall.label is not None:
-            made_overall.append((res.overall.label, res.overall.direction,
-                                 (float(truth[p] @ w) >= cut) == (res.overall.direction == "reached")))
-        if weak[p] >= 0:
-            dr = res.domains[int(weak[p])]
-            weak_found += int(not dr.measured_enough or dr.direction == "not_reached")
-            weak_sure += int(dr.direction == "reached" and dr.label == "very_sure")
-        if res.aberrance.flagged:
-            flagged += 1
-            flag_reasons.update(res.aberrance.reasons)
-        est[p] = [state.theta[d] for d in domains]
-        se[p] = [state.se[d] for d in domains]
+        rates = select.exposure_rates(runs.counts, p) if exposure_feedback else None
+        run = run_session(bank, role, level, truth[p], rng, config=config, seed=seed * 1_000_003 + p, exposure_rates=rates,
+                          focus_domains=focus_domains, aberrant=aberrant)
+        runs.add(run)
+        told.add(engine.results(bank, run.state), truth[p], w, cut, int(weak[p]))
+        est[p] = [run.state.theta[d] for d in domains]
+        se[p] = [run.state.se[d] for d in domains]
+    lengths, counts, types = runs.lengths, runs.counts, runs.types
     upper = state0.cuts.get(level - 1)
     pool = [i.id for i in bank.items.values() if i.domain in domains and i.status == "active"]
     n_types = sum(types.values()) or 1
@@ -323,23 +376,23 @@ def simulate(
         "p90_items": float(np.percentile(lengths, 90)),
         "max_items": int(max(lengths)),
         "at_cap_share": float(np.mean([n >= state0.config.max_items for n in lengths])),
-        "mean_items_by_domain": {d: float(np.mean(v)) for d, v in domain_items.items()},
+        "mean_items_by_domain": {d: float(np.mean(v)) for d, v in told.domain_items.items()},
         "mean_se": float(np.mean(se)),
         **_decision_metrics(domains, state0.shares, cut, truth, est, upper),
         **_exposure(counts, pool, n_examinees),
-        "ms_per_selection": float(1000 * np.mean(select_times)),
-        "stop_reasons": dict(reasons),
-        "claims": _claims_table(made),
-        "claims_overall": _claims_table(made_overall),
-        "open_in_first_5": open_first5,
+        "ms_per_selection": float(1000 * np.mean(runs.select_seconds)),
+        "stop_reasons": dict(runs.reasons),
+        "claims": _claims_table(told.made),
+        "claims_overall": _claims_table(told.made_overall),
+        "open_in_first_5": runs.open_first5,
         "type_shares": {t: round(c / n_types, 4) for t, c in sorted(types.items())},
-        "flagged_share": flagged / n_examinees,
-        "flag_reasons": dict(flag_reasons),
-        "expected_remaining_mae": float(np.mean(remaining_error)) if remaining_error else 0.0,
+        "flagged_share": told.flagged / n_examinees,
+        "flag_reasons": dict(told.flag_reasons),
+        "expected_remaining_mae": float(np.mean(runs.remaining_error)) if runs.remaining_error else 0.0,
     }
     if profile == "spiky":
-        out["weak_area_found"] = weak_found / n_examinees
-        out["weak_area_sure_reached"] = weak_sure / n_examinees
+        out["weak_area_found"] = told.weak_found / n_examinees
+        out["weak_area_sure_reached"] = told.weak_sure / n_examinees
     if baseline:
         length = max(1, round(float(np.mean(lengths))))
         b_est, b_counts = _fixed_form(bank, state0, length, truth, np.random.default_rng(seed + 1))
