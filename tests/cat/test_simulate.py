@@ -70,3 +70,21 @@ def test_simulation_is_deterministic_given_bank_and_seed(small_bank):
     other = simulate(small_bank, "housekeeper", 5, n_examinees=6, seed=10)
     other.pop("ms_per_selection")
     assert other != runs[0]
+
+
+def test_run_session_gives_one_simulee_a_whole_scored_session(small_bank):
+    """The items come back in the order asked, each scored in the state; one selection call more than items (the
+    one that found the session finished); a promised length after every answer, the last one the real length."""
+    import numpy as np
+
+    from assessor.cat.simulate import run_session
+
+    strong = run_session(small_bank, "housekeeper", 4, np.full(6, 2.5), np.random.default_rng(4), seed=4)
+    weak = run_session(small_bank, "housekeeper", 4, np.full(6, -2.5), np.random.default_rng(4), seed=4)
+    for run in (strong, weak):
+        assert run.state.finished or run.state.stop_reason
+        assert [r.item_id for r in run.state.responses] == [i.id for i in run.items]
+        assert len(run.select_seconds) == len(run.items) + 1 and len(run.promised) == len(run.items)
+        assert run.promised[-1] == run.state.n_items
+    assert strong.state.composite()[0] > 1.0 > -1.0 > weak.state.composite()[0]
+    assert sum(r.correct for r in strong.state.responses) > sum(r.correct for r in weak.state.responses)
