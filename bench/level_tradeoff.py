@@ -5,7 +5,7 @@ accuracy per stop reason (where the wrong decisions come from).
                                              [--set FIELD=VALUE ...] [--k K] [--json]
 
 `--set` changes an EngineConfig field for every session (a number, or JSON such as a mapping); `--k` sets the
-blueprint's own-evidence k at this level. Simulees and answers as in `assessor simulate` (θ ~ N(0, Σ), ρ = 0.6).
+blueprint's own-evidence k at this level. Simulees and answers as in `assessor simulate` (θ ~ N(0, Σ), ρ = 0.6; simulate.run_session).
 Use a seed other than bench/simulate_roles.py's (1) while exploring, so that table stays a check.
 Columns: mean items, share at the item cap, readiness accuracy, per-area classification, mean Fisher information
 of the given items at the simulee's true θ, then per stop reason: sessions, readiness accuracy, mean items.
@@ -23,7 +23,7 @@ import numpy as np
 
 from assessor.bank.load import Bank, load_bank
 from assessor.cat import engine, select, stop
-from assessor.cat.simulate import _truth, draw_category, synthesize_response
+from assessor.cat.simulate import _truth, run_session
 
 
 def _value(text: str) -> Any:
@@ -34,7 +34,8 @@ def _value(text: str) -> Any:
 
 
 def run_role(bank: Bank, role: str, level: int, n: int, seed: int, config: engine.EngineConfig) -> dict[str, Any]:
-    """One role: the engine on n simulees (exposure rates fed forward as in the app), decisions against truth."""
+    """One role: the engine on n simulees (simulate.run_session, exposure rates fed forward as in the app),
+    decisions against truth."""
     rng = np.random.default_rng(seed)
     state0 = engine.start_session(bank, role, level, config=config, seed=seed)
     domains, cut = state0.domains, state0.cut_score
@@ -46,14 +47,13 @@ def run_role(bank: Bank, role: str, level: int, n: int, seed: int, config: engin
     infos: list[float] = []
     sessions: list[tuple[str, int, bool, float]] = []
     for p in range(n):
-        state = engine.start_session(bank, role, level, config=config, seed=seed * 1_000_003 + p,
-                                     exposure_rates=select.exposure_rates(counts, p))
-        while (item := engine.next_item(bank, state)) is not None:
-            theta = float(truth[p, domains.index(item.domain)])
-            response, partial = synthesize_response(item, draw_category(item, theta, rng), rng)
-            state = engine.record_answer(bank, state, item.id, response, partial_credit=partial, seconds=20.0).state
+        run = run_session(bank, role, level, truth[p], rng, config=config, seed=seed * 1_000_003 + p,
+                          exposure_rates=select.exposure_rates(counts, p))
+        for item in run.items:
             counts[item.id] += 1
+            theta = float(truth[p, domains.index(item.domain)])
             infos.append(float(select.item_information(arrays, np.array([arrays.index[item.id]]), theta)[0]))
+        state = run.state
         est = np.array([state.theta[d] for d in domains])
         ready_right = bool((est @ w >= cut) == (truth[p] @ w >= cut))
         area_right = float(np.mean((est >= cut) == (truth[p] >= cut)))
