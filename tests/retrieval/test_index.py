@@ -85,3 +85,35 @@ def test_rebuild_after_a_bank_edit_embeds_only_the_new_passages(tiny_bank_dir: P
     embedder.passages.clear()
     forced = BankIndex.load_or_build(changed, embedder, cache, rebuild=True)
     assert forced.embedded == len(embedder.passages) == len({e.text for e in forced.entries})
+
+
+def test_two_rebuilds_at_once_both_save(tiny_bank_dir: Path, tmp_path: Path) -> None:
+    """A trainer's save and approval start two background rebuilds; neither may remove the other's temporary file
+    or its newer index (the app saw 'No such file' when one cleaned up while the other was saving)."""
+    import threading
+
+    cache = tmp_path / "cache"
+    first = load_bank(tiny_bank_dir)
+    file = tiny_bank_dir / "items" / "cleaning.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("打扫房间要从上到下。", "擦窗户要从上往下擦。"), encoding="utf-8")
+    second = load_bank(tiny_bank_dir)
+    BankIndex.load_or_build(first, HashingEmbedder(), cache)
+    foreign_tmp = cache / (BankIndex.cache_path(cache, "f" * 16, HashingEmbedder().model_id).stem + ".99-1.tmp.npz")
+    foreign_tmp.write_bytes(b"being written by another thread")
+    errors: list[BaseException] = []
+
+    def build(bank: object) -> None:
+        try:
+            for _ in range(5):
+                BankIndex.load_or_build(bank, HashingEmbedder(), cache, rebuild=True)  # type: ignore[arg-type]
+        except BaseException as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(error)
+
+    threads = [threading.Thread(target=build, args=(bank,)) for bank in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert foreign_tmp.exists()  # another writer's temporary file is left alone
+    assert BankIndex.load_or_build(second, HashingEmbedder(), cache).bank_hash == second.content_hash

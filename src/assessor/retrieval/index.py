@@ -9,7 +9,9 @@ change embeds only the passages whose text is new: the rest take their vectors f
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -117,6 +119,30 @@ def bank_entries(bank: Bank) -> list[Entry]:
     return entries
 
 
+TMP_SUFFIX = ".tmp.npz"
+STALE_TMP_SECONDS = 3600.0
+
+
+def _remove_older(cache_dir: Path, model_id: str, keep: Path) -> None:
+    """Remove this model's other index files that are not newer than `keep`, and temporary files left for an
+    hour. Another writer's temporary file, or a newer index another thread just saved, is left alone: two
+    background rebuilds (a trainer's save, then the approval) may finish in either order."""
+    try:
+        kept = keep.stat().st_mtime
+    except OSError:
+        return
+    for other in cache_dir.glob(f"{_slug(model_id)}-*.npz"):
+        if other == keep:
+            continue
+        try:
+            mtime = other.stat().st_mtime
+            if other.name.endswith(TMP_SUFFIX) and time.time() - mtime < STALE_TMP_SECONDS or mtime > kept:
+                continue
+            other.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:80]
 
@@ -198,9 +224,7 @@ class BankIndex:
                 pass  # a damaged cache file is rebuilt
         index = cls.build(bank, embedder, known=None if rebuild else cls._known_vectors(cache_dir, embedder))
         index.save(path)
-        for old in cache_dir.glob(f"{_slug(embedder.model_id)}-*.npz"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        _remove_older(cache_dir, embedder.model_id, path)
         return index
 
     def save(self, path: Path) -> None:
@@ -212,7 +236,7 @@ class BankIndex:
             "build_seconds": self.build_seconds,
             "entries": [e.to_json() for e in self.entries],
         }
-        tmp = path.with_suffix(".tmp.npz")
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}-{threading.get_ident()}{TMP_SUFFIX}")  # one per writer
         np.savez(tmp, vectors=self.vectors, meta=np.array(json.dumps(meta, ensure_ascii=False)))
         tmp.replace(path)
 
