@@ -9,6 +9,7 @@ change embeds only the passages whose text is new: the rest take their vectors f
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import threading
@@ -16,6 +17,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -123,21 +125,47 @@ TMP_SUFFIX = ".tmp.npz"
 STALE_TMP_SECONDS = 3600.0
 
 
+def _mtime(path: Path) -> float:
+    """The file's modification time; −∞ when it is gone (another rebuild may remove it at any moment)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -math.inf
+
+
+def _read_cache(path: Path) -> tuple[dict[str, Any], np.ndarray] | None:
+    """(meta, vectors) of an index file; None when it cannot be read (missing, damaged, being replaced)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return json.loads(str(data["meta"])), data["vectors"]
+    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        return None
+
+
+def _known_vectors(cache_dir: Path, model_id: str) -> dict[str, np.ndarray]:
+    """text → vector from the newest readable index file of this model and index format ({} when none)."""
+    for path in sorted(cache_dir.glob(f"{_slug(model_id)}-*-v{INDEX_FORMAT}.npz"), key=_mtime, reverse=True):
+        cached = _read_cache(path)
+        if cached is None or cached[0].get("model_id") != model_id or cached[0].get("format") != INDEX_FORMAT:
+            continue
+        meta, vectors = cached
+        try:
+            return {e["text"]: vectors[i] for i, e in enumerate(meta["entries"])}
+        except (KeyError, IndexError, TypeError):
+            continue
+    return {}
+
+
 def _remove_older(cache_dir: Path, model_id: str, keep: Path) -> None:
     """Remove this model's other index files that are not newer than `keep`, and temporary files left for an
     hour. Another writer's temporary file, or a newer index another thread just saved, is left alone: two
     background rebuilds (a trainer's save, then the approval) may finish in either order."""
-    try:
-        kept = keep.stat().st_mtime
-    except OSError:
-        return
+    kept = _mtime(keep)
     for other in cache_dir.glob(f"{_slug(model_id)}-*.npz"):
-        if other == keep:
+        mtime = _mtime(other)
+        if other == keep or mtime > kept or other.name.endswith(TMP_SUFFIX) and time.time() - mtime < STALE_TMP_SECONDS:
             continue
         try:
-            mtime = other.stat().st_mtime
-            if other.name.endswith(TMP_SUFFIX) and time.time() - mtime < STALE_TMP_SECONDS or mtime > kept:
-                continue
             other.unlink(missing_ok=True)
         except OSError:
             continue
@@ -151,15 +179,15 @@ class BankIndex:
     """Normalised passage vectors of a bank plus their entries; `search` ranks them against a query."""
 
     def __init__(self, entries: Sequence[Entry], vectors: np.ndarray, embedder: Embedder, bank_hash: str,
-                 build_seconds: float = 0.0, from_cache: bool = False) -> None:
+                 build_seconds: float = 0.0, from_cache: bool = False, embedded: int = 0) -> None:
         self.entries = list(entries)
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.embedder = embedder
         self.bank_hash = bank_hash
         self.build_seconds = build_seconds
         self.from_cache = from_cache
-        self.embedded = 0 if from_cache else len(self.entries)
-        """Distinct passage texts this index embedded (0 when loaded from the cache; only the new ones when reusing)."""
+        self.embedded = embedded
+        """Distinct passage texts `build` embedded (only the new ones when it reused vectors; 0 from the cache)."""
         self._by_kind = {kind: np.array([e.kind == kind for e in self.entries], dtype=bool) for kind in KINDS}
         self._refs = np.array([e.ref for e in self.entries], dtype=object)
         self._langs = np.array([e.lang for e in self.entries], dtype=object)
@@ -178,26 +206,7 @@ class BankIndex:
         new = sorted({t for t in texts if t not in known})
         fresh = dict(zip(new, embedder.encode_passages(new), strict=True)) if new else {}
         vectors = np.stack([fresh[t] if t in fresh else known[t] for t in texts]) if entries else np.zeros((0, 1), np.float32)
-        index = cls(entries, vectors, embedder, bank.content_hash, time.perf_counter() - start)
-        index.embedded = len(new)
-        return index
-
-    @classmethod
-    def _known_vectors(cls, cache_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-        """text → vector from the newest readable cache file of this model and index format ({} when none)."""
-        files = sorted(cache_dir.glob(f"{_slug(embedder.model_id)}-*-v{INDEX_FORMAT}.npz"),
-                       key=lambda f: f.stat().st_mtime, reverse=True)
-        for path in files:
-            try:
-                with np.load(path, allow_pickle=False) as data:
-                    meta = json.loads(str(data["meta"]))
-                    vectors = data["vectors"]
-                if meta.get("model_id") != embedder.model_id or meta.get("format") != INDEX_FORMAT:
-                    continue
-                return {e["text"]: vectors[i] for i, e in enumerate(meta["entries"])}
-            except (OSError, ValueError, KeyError, IndexError, json.JSONDecodeError):
-                continue
-        return {}
+        return cls(entries, vectors, embedder, bank.content_hash, time.perf_counter() - start, embedded=len(new))
 
     @staticmethod
     def cache_path(cache_dir: Path, bank_hash: str, model_id: str) -> Path:
@@ -210,19 +219,16 @@ class BankIndex:
         same model are removed."""
         cache_dir = Path(cache_dir)
         path = cls.cache_path(cache_dir, bank.content_hash, embedder.model_id)
-        if path.is_file() and not rebuild:
-            try:
-                with np.load(path, allow_pickle=False) as data:
-                    meta = json.loads(str(data["meta"]))
-                    vectors = data["vectors"]
-                if meta.get("bank_hash") == bank.content_hash and meta.get("model_id") == embedder.model_id:
+        cached = _read_cache(path) if path.is_file() and not rebuild else None
+        if cached is not None:
+            meta, vectors = cached
+            if (meta.get("bank_hash"), meta.get("model_id"), meta.get("format")) == (bank.content_hash, embedder.model_id, INDEX_FORMAT):
+                try:
                     entries = [Entry(**{**e, "domains": tuple(e["domains"]), "units": tuple(e.get("units", ()))}) for e in meta["entries"]]
-                    if meta.get("format") != INDEX_FORMAT:
-                        raise ValueError("old index format")
                     return cls(entries, vectors, embedder, bank.content_hash, meta.get("build_seconds", 0.0), True)
-            except (OSError, ValueError, KeyError, json.JSONDecodeError):
-                pass  # a damaged cache file is rebuilt
-        index = cls.build(bank, embedder, known=None if rebuild else cls._known_vectors(cache_dir, embedder))
+                except (KeyError, ValueError):
+                    pass  # a damaged cache file is rebuilt
+        index = cls.build(bank, embedder, known=None if rebuild else _known_vectors(cache_dir, embedder.model_id))
         index.save(path)
         _remove_older(cache_dir, embedder.model_id, path)
         return index
