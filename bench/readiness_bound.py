@@ -24,37 +24,31 @@ from pathlib import Path
 
 import numpy as np
 
-from assessor.bank.load import load_bank
-from assessor.cat.irt import gpcm_probs, p3pl
+from assessor.bank.load import Bank, load_bank
+from assessor.bank.schema import Item
+from assessor.cat.irt import log_lik_3pl, log_lik_gpcm
 from assessor.cat.prior import exchangeable_cov
-from assessor.cat.select import BankArrays, bank_arrays, item_information
+from assessor.cat.select import bank_arrays, item_information, item_params
+from assessor.cat.simulate import draw_category
 
 GRID = np.linspace(-5.0, 5.0, 401)
 
 
-def _likelihood(arrays: BankArrays, i: int, category: int) -> np.ndarray:
-    """P(category | θ) over GRID for item i."""
-    if not arrays.poly[i]:
-        p = p3pl(GRID, arrays.a[i], arrays.b[i], arrays.c[i])
-        return np.asarray(p if category else 1.0 - p)
-    steps = arrays.steps[i, : arrays.n_cat[i]]
-    return np.asarray(gpcm_probs(GRID, float(arrays.a[i]), float(arrays.b[i]), steps))[:, category]
+def _answer_likelihood(item: Item, theta: float, rng: np.random.Generator) -> np.ndarray:
+    """L(θ) over GRID of an answer to `item` drawn at the true θ (simulate.draw_category, irt.log_lik_*)."""
+    k = draw_category(item, theta, rng)
+    a, b, c, steps = item_params(item)
+    return np.exp(log_lik_3pl(GRID, a, b, c, k) if steps is None else log_lik_gpcm(GRID, a, b, steps, k))
 
 
-def _draw(arrays: BankArrays, i: int, theta: float, rng: np.random.Generator) -> int:
-    if not arrays.poly[i]:
-        return int(rng.random() < float(p3pl(theta, arrays.a[i], arrays.b[i], arrays.c[i])))
-    steps = arrays.steps[i, : arrays.n_cat[i]]
-    p = np.asarray(gpcm_probs(theta, float(arrays.a[i]), float(arrays.b[i]), steps)).ravel()
-    return int(rng.choice(p.size, p=p / p.sum()))
-
-
-def frontier(arrays: BankArrays, pool: np.ndarray, sd: float, cut: float, p_stops: list[float], n: int,
+def frontier(bank: Bank, pool: np.ndarray, sd: float, cut: float, p_stops: list[float], n: int,
              seed: int, cap: int = 30, max_exposure: float | None = None,
              known_sd: float = 0.0) -> list[tuple[float, float, float, float]]:
     """(p, mean items, share at the cap, accuracy) per stop threshold, the same simulees for every p; with
     `max_exposure`, an item already shown to that share of the simulees before (after the first 20) rests.
     θ = m + e with m ~ N(0, known_sd²) known to the test (the prior is N(m, sd²)) and e ~ N(0, sd²)."""
+    arrays = bank_arrays(bank)
+    items = [bank.items[arrays.ids[i]] for i in pool]
     out = []
     for p_stop in p_stops:
         rng = np.random.default_rng(seed)
@@ -78,7 +72,7 @@ def frontier(arrays: BankArrays, pool: np.ndarray, sd: float, cut: float, p_stop
                     info[shown / s_i >= max_exposure] = -1.0
                 j = int(np.argmax(info))
                 used[j] = True
-                post = post * _likelihood(arrays, int(pool[j]), _draw(arrays, int(pool[j]), float(theta), rng))
+                post = post * _answer_likelihood(items[j], float(theta), rng)
                 post /= post.sum()
                 k += 1
             shown += used
@@ -113,22 +107,23 @@ def main() -> None:
         w = np.array([blueprint.weights[d] for d in domains], dtype=float)
         w /= w.sum()
         if args.area:
-            _area_rows(arrays, role_id, domains, blueprint.cut_score, args)
+            _area_rows(bank, role_id, domains, blueprint.cut_score, args)
             continue
         sd = float(np.sqrt(w @ exchangeable_cov(len(domains), 0.6, 1.0) @ w))
         pool = np.concatenate([arrays.active_by_domain[d] for d in domains if d in arrays.active_by_domain])
-        for p_stop, mean, cap, acc in frontier(arrays, pool, sd, blueprint.cut_score, args.p, args.examinees, args.seed,
+        for p_stop, mean, cap, acc in frontier(bank, pool, sd, blueprint.cut_score, args.p, args.examinees, args.seed,
                                               max_exposure=args.max_exposure):
             print(f"{role_id:17s} {sd:6.3f} {pool.size:5d} {p_stop:6.3f} {mean:5.1f} {cap:6.1%} {acc:6.1%}", flush=True)
 
 
-def _area_rows(arrays: BankArrays, role_id: str, domains: list[str], cut: float, args: argparse.Namespace) -> None:
+def _area_rows(bank: Bank, role_id: str, domains: list[str], cut: float, args: argparse.Namespace) -> None:
     """Per p: the mean over the role's areas of the one-area bound (items per area, accuracy)."""
     rho, others = 0.6, len(domains) - 1
     beta = rho / (1.0 + (others - 1) * rho)
     sd = float(np.sqrt(1.0 - rho * others * beta))
     known_sd = float(np.sqrt(1.0 - sd**2))
-    rows = [frontier(arrays, arrays.active_by_domain[d], sd, cut, args.p, args.examinees, args.seed, cap=args.area_cap,
+    arrays = bank_arrays(bank)
+    rows = [frontier(bank, arrays.active_by_domain[d], sd, cut, args.p, args.examinees, args.seed, cap=args.area_cap,
                      max_exposure=args.max_exposure, known_sd=known_sd) for d in domains if d in arrays.active_by_domain]
     for j, p_stop in enumerate(args.p):
         mean = float(np.mean([r[j][1] for r in rows]))
