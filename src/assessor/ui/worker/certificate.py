@@ -18,10 +18,9 @@ import gradio as gr
 
 from assessor.credentials.self_service import SelfServiceRefused, worker_certificate
 from assessor.ui.context import AppContext
-from assessor.ui.worker.model import Tab
+from assessor.ui.worker.model import Tab, Updates
 
 log = logging.getLogger(__name__)
-Updates = dict[Any, Any]
 
 WORDS: dict[str, dict[str, str]] = {
     "button": {"zh": "领取我的证书", "en": "Get my certificate"},

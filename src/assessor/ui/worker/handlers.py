@@ -24,13 +24,12 @@ from assessor.i18n import t
 from assessor.ui.worker import sparse
 from assessor.ui.worker.intake import IntakeHandlers
 from assessor.ui.worker.layout import READ_ALOUD_JS, STOP_READING_JS
-from assessor.ui.worker.model import CHOICE_TYPES, Tab, lang_of
+from assessor.ui.worker.model import CHOICE_TYPES, Tab, Updates, lang_of
 from assessor.ui.worker.practice_handlers import PracticeHandlers
 from assessor.ui.worker.render import ask_markdown, shown_question
 from assessor.ui.worker.screens import years_choices
 
 __all__ = ["WorkerPage", "years_choices"]
-Updates = dict[Any, Any]
 
 
 class WorkerPage(IntakeHandlers, PracticeHandlers):

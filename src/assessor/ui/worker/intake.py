@@ -14,11 +14,10 @@ import gradio as gr
 from assessor.dialogue import InputProblem, clean_text
 from assessor.i18n import t
 from assessor.ui.text import safe_markdown
-from assessor.ui.worker.model import Tab
+from assessor.ui.worker.model import Tab, Updates
 from assessor.ui.worker.steps import QuizSteps
 
 log = logging.getLogger(__name__)
-Updates = dict[Any, Any]
 PLACE_WAIT = 4.0  # seconds placement may wait for models still loading before the page says "getting ready"
 _LOADING = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="assessor-place")
 

@@ -13,6 +13,7 @@ from assessor.practice import PracticeTurn
 from assessor.views import FeedbackView, QuestionView, ResultView
 
 LANGS = ("zh", "en")
+Updates = dict[Any, Any]  # what a handler returns: {component: update} over the page's output list
 CHOICE_TYPES = ("single_choice", "true_false")
 NOTICE_PLACES = ("top", "place", "start", "resume", "quiz", "ask")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from assessor.i18n import t
 from assessor.practice import PracticeTurn
-from assessor.ui.worker.model import CHOICE_TYPES, Answered, PracticeRound, Tab
+from assessor.ui.worker.model import CHOICE_TYPES, Answered, PracticeRound, Tab, Updates
 from assessor.ui.worker.render import (
     practice_areas,
     practice_buttons,
@@ -18,8 +18,6 @@ from assessor.ui.worker.render import (
     shown_question,
 )
 from assessor.ui.worker.steps import QuizSteps, chosen
-
-Updates = dict[Any, Any]
 
 
 class PracticeHandlers(QuizSteps):

@@ -20,10 +20,16 @@ from assessor.ui.media import image_tag, question_image_html
 from assessor.ui.text import plain, safe_markdown
 from assessor.ui.worker import terms as glossary
 from assessor.ui.worker.layout import WorkerLayout, notice_html
-from assessor.ui.worker.model import CHOICE_TYPES, Answered, OtherLanguage, Tab, WorkerScreen, screen_summary
+from assessor.ui.worker.model import (
+    CHOICE_TYPES,
+    Answered,
+    OtherLanguage,
+    Tab,
+    Updates,
+    WorkerScreen,
+    screen_summary,
+)
 from assessor.views import DomainRow, QuestionView, ResultView
-
-Updates = dict[Any, Any]
 
 
 def render(screen: WorkerScreen, c: WorkerLayout) -> Updates:

@@ -17,11 +17,10 @@ from assessor.report.files import FileFolder
 from assessor.ui.context import AppContext
 from assessor.ui.text import chat_messages
 from assessor.ui.worker.layout import WorkerLayout
-from assessor.ui.worker.model import Choices, OtherLanguage, Tab, WorkerScreen
+from assessor.ui.worker.model import Choices, OtherLanguage, Tab, Updates, WorkerScreen
 from assessor.ui.worker.render import render, shown_question
 from assessor.views import QuestionView
 
-Updates = dict[Any, Any]
 CHAT_TAIL = 40  # the chat shows the latest messages; the whole transcript stays in the store for trainers
 _TICKS = itertools.count(1)
 YEARS = (("years_lt1", 0.5), ("years_1_3", 2.0), ("years_3_8", 5.0), ("years_8", 10.0))

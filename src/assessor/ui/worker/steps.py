@@ -12,11 +12,10 @@ from typing import Any
 from assessor.dialogue import InputProblem, ResultView, Turn
 from assessor.i18n import t
 from assessor.ui.text import safe_markdown
-from assessor.ui.worker.model import Answered, Tab
+from assessor.ui.worker.model import Answered, Tab, Updates
 from assessor.ui.worker.screens import WorkerScreens
 
 log = logging.getLogger(__name__)
-Updates = dict[Any, Any]
 REPORT_VERSION = 2  # part of the report's file name: a new layout makes new files
 
 

@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assessor.i18n import t
-from assessor.ui.worker.model import Tab, VoicePick
+from assessor.ui.worker.model import Tab, Updates, VoicePick
 
 if TYPE_CHECKING:
     from assessor.ui.context import AppContext
     from assessor.views import QuestionView
 
 log = logging.getLogger(__name__)
-Updates = dict[Any, Any]
 
 TEXTS: dict[str, dict[str, str]] = {
     "hold": {"zh": "🎤 按住说话", "en": "🎤 Hold to talk"},
